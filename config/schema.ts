@@ -1,0 +1,223 @@
+// The whole stack configuration, declared once. Pulumi.yaml's `config:` block cannot type nested
+// objects, so the schema and its defaults live here and every stack file is checked against it
+// before any resource is registered.
+import { z } from "zod";
+
+/** The Pulumi project name; stack config keys are `picluster-mesh:<key>`. */
+export const PROJECT = "picluster-mesh";
+
+// Each leaf carries its own "what is allowed" text: zod reports it as the issue message and
+// config/load.ts prints it after the key and the offending value.
+const dnsLabel = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+export const domainName = z
+    .string()
+    .regex(
+        new RegExp(`^${dnsLabel}(\\.${dnsLabel})+$`),
+        "a DNS domain such as homelab.example.com",
+    );
+export const k8sName = z
+    .string()
+    .regex(new RegExp(`^${dnsLabel}$`), "a Kubernetes name: lower-case letters, digits and '-'");
+export const chartVersion = z
+    .string()
+    .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "a pinned chart version such as 1.30.3");
+export const httpUrl = z
+    .string()
+    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http:// or https:// URL");
+export const chartRepository = z
+    .string()
+    .regex(/^(https?|oci):\/\/[^\s]+$/, "a chart repository URL (https://… or oci://…)");
+const quantity = z
+    .string()
+    .regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 100m or 128Mi");
+const ipv4 = z
+    .string()
+    .regex(
+        /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/,
+        "an IPv4 address such as 10.0.0.67",
+    );
+export const port = z
+    .number()
+    .int("a whole port number from 1 to 65535")
+    .min(1, "a port number from 1 to 65535")
+    .max(65535, "a port number from 1 to 65535");
+/** Free-form Helm values, merged under the values this program requires. */
+export const helmValues = z.record(z.string(), z.unknown());
+
+const resources = z.strictObject({
+    requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+    limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
+});
+
+export const kubernetesSchema = z
+    .strictObject({
+        /** Path to (or contents of) a kubeconfig; the provider's default discovery when unset. */
+        kubeconfig: z.string().min(1, "a kubeconfig path or contents").optional(),
+        /** The kubeconfig context to use; the current context when unset. */
+        context: z.string().min(1, "a kubeconfig context name").optional(),
+    })
+    .prefault({});
+
+export const ciliumSchema = z
+    .strictObject({
+        /**
+         * managed: Pulumi installs and upgrades the release.
+         * adopt: first run on a cluster whose Cilium is already installed: import the running
+         *        release as it is, then switch to `managed` to apply Istio's settings.
+         * unmanaged: Cilium is someone else's; Istio's charts do not wait for it.
+         */
+        mode: z.enum(["managed", "adopt", "unmanaged"]).default("managed"),
+        chart: z.string().min(1, "a chart name or oci:// reference").default("cilium"),
+        repository: chartRepository.default("oci://quay.io/cilium/charts"),
+        version: chartVersion.default("1.20.1"),
+        namespace: k8sName.default("kube-system"),
+        releaseName: k8sName.default("cilium"),
+        /** The cluster's own Cilium values; Istio's required settings are merged on top. */
+        values: helmValues.default({}),
+        /** Add the allow-ambient-hostprobes CiliumClusterwideNetworkPolicy (169.254.7.127/32). */
+        ambientHostProbes: z.boolean().default(false),
+    })
+    .prefault({});
+
+const istioChartValues = z
+    .strictObject({
+        base: helmValues.default({}),
+        cni: helmValues.default({}),
+        istiod: helmValues.default({}),
+        ztunnel: helmValues.default({}),
+    })
+    .prefault({});
+
+export const istioSchema = z
+    .strictObject({
+        version: chartVersion.default("1.30.3"),
+        repository: chartRepository.default("https://istio-release.storage.googleapis.com/charts"),
+        namespace: k8sName.default("istio-system"),
+        releases: z
+            .strictObject({
+                base: k8sName.default("istio-base"),
+                cni: k8sName.default("istio-cni"),
+                istiod: k8sName.default("istio-istiod"),
+                ztunnel: k8sName.default("istio-ztunnel"),
+            })
+            .prefault({}),
+        ztunnel: z
+            .strictObject({
+                resources: resources.default({
+                    requests: { cpu: "100m", memory: "128Mi" },
+                    limits: { memory: "256Mi" },
+                }),
+            })
+            .prefault({}),
+        /** Extra values per chart, merged under the values this program requires. */
+        values: istioChartValues,
+    })
+    .prefault({});
+
+export const gatewaySchema = z
+    .strictObject({
+        enabled: z.boolean().default(false),
+        namespace: k8sName.default("istio-ingress"),
+        releaseName: k8sName.default("istio-gateway"),
+        /** Cilium LB-IPAM address for the gateway Service (io.cilium/lb-ipam-ips). */
+        loadBalancerIP: ipv4.optional(),
+        values: helmValues.default({}),
+    })
+    .prefault({});
+
+export const telemetrySchema = z
+    .strictObject({
+        tracing: z
+            .strictObject({
+                enabled: z.boolean().default(true),
+                /** Name of the istiod extension provider the Telemetry resource points at. */
+                provider: k8sName.default("opentelemetry"),
+                /** OTLP gRPC endpoint: Tempo's distributor. */
+                service: z
+                    .string()
+                    .regex(
+                        new RegExp(`^${dnsLabel}(\\.${dnsLabel})*$`),
+                        "a Service host name such as tempo-distributor.tempo.svc.cluster.local",
+                    )
+                    .default("tempo-distributor.tempo.svc.cluster.local"),
+                port: port.default(4317),
+                samplingPercentage: z
+                    .number()
+                    .min(0, "a percentage from 0 to 100")
+                    .max(100, "a percentage from 0 to 100")
+                    .default(100),
+                customTags: z.record(z.string(), z.string()).default({}),
+            })
+            .prefault({}),
+        metrics: z
+            .strictObject({
+                /** ServiceMonitor for istiod and PodMonitor for ztunnel (Prometheus Operator CRDs). */
+                enabled: z.boolean().default(true),
+                interval: z
+                    .string()
+                    .regex(/^\d+(ms|s|m|h)$/, "a Prometheus duration such as 30s")
+                    .default("30s"),
+            })
+            .prefault({}),
+    })
+    .prefault({});
+
+/** Where the cluster's observability services live; Kiali and istiod point at them. */
+export const servicesSchema = z
+    .strictObject({
+        prometheus: z
+            .strictObject({
+                url: httpUrl.default(
+                    "http://kube-prometheus-stack-prometheus.kube-prom-stack:9090",
+                ),
+            })
+            .prefault({}),
+        grafana: z
+            .strictObject({
+                internalUrl: httpUrl.default("http://grafana-service.grafana:3000"),
+                /** Public URL; https://grafana.<domain> when unset. */
+                externalUrl: httpUrl.optional(),
+            })
+            .prefault({}),
+        tempo: z
+            .strictObject({
+                queryUrl: httpUrl.default(
+                    "http://tempo-query-frontend.tempo.svc.cluster.local:3100/",
+                ),
+                grpcPort: port.default(9095),
+                orgId: z.string().min(1, "a Tempo tenant id").default("1"),
+                datasourceUid: z.string().min(1, "a Grafana datasource uid").default("tempo"),
+            })
+            .prefault({}),
+    })
+    .prefault({});
+
+/**
+ * Sections of the stack configuration. Later capabilities add their section here; the loader
+ * knows nothing about individual keys.
+ */
+export const sections = {
+    domain: domainName,
+    kubernetes: kubernetesSchema,
+    cilium: ciliumSchema,
+    istio: istioSchema,
+    gateway: gatewaySchema,
+    telemetry: telemetrySchema,
+    services: servicesSchema,
+};
+
+export const stackConfigSchema = z.strictObject(sections);
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type CiliumConfig = StackConfig["cilium"];
+export type IstioConfig = StackConfig["istio"];
+export type GatewayConfig = StackConfig["gateway"];
+export type TelemetryConfig = StackConfig["telemetry"];
+export type ServicesConfig = StackConfig["services"];
+
+/**
+ * Config keys that hold credentials. They are read with `getSecret` (never parsed into the
+ * plain config object, so they cannot leak into logs or errors) and listed here so that the
+ * loader does not report them as unknown keys.
+ */
+export const secretKeys: readonly string[] = [];
