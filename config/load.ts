@@ -65,8 +65,11 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     const key = configKey(issue.path);
     if (issue.code === "unrecognized_keys") {
         const allowed = knownKeys(issue.path);
-        const unknown = issue.keys.map((k) => JSON.stringify(k)).join(", ");
-        return `Invalid config ${key}: unknown key ${unknown}; allowed keys: ${allowed.join(", ")}.`;
+        const unknown = issue.keys
+            .map((k) => JSON.stringify(issue.path.length === 0 ? `${PROJECT}:${k}` : k))
+            .join(", ");
+        const where = issue.path.length === 0 ? "" : ` ${key}`;
+        return `Invalid config${where}: unknown key ${unknown}; allowed keys: ${allowed.join(", ")}.`;
     }
     const input = (issue as { input?: unknown }).input;
     const got = input === undefined ? "is missing" : `= ${JSON.stringify(input)}`;

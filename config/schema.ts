@@ -10,7 +10,7 @@ export const PROJECT = "picluster-mesh";
 // config/load.ts prints it after the key and the offending value.
 const dnsLabel = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 export const domainName = z
-    .string()
+    .string({ error: "a DNS domain such as homelab.example.com" })
     .regex(
         new RegExp(`^${dnsLabel}(\\.${dnsLabel})+$`),
         "a DNS domain such as homelab.example.com",

@@ -3,7 +3,6 @@
 // (explicit dependsOn plus every resource whose outputs feed its inputs), its options and its
 // inputs, with secrets masked. No CLI, cluster or credentials are involved.
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { PROJECT } from "../config/schema";
 
 /** The string every secret value is replaced with. */
@@ -56,30 +55,53 @@ export interface PlanOptions {
     program: () => unknown;
 }
 
-class RecordingMonitor extends MockMonitor {
-    public readonly records: PlannedResource[] = [];
-    private readonly urns = new Set<string>();
+/** The mock monitor's request: the engine's RegisterResourceRequest (protobuf getters). */
+interface RegisterResourceRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): unknown;
+    getDependenciesList(): string[];
+    getProtect(): boolean;
+    getRetainondelete(): boolean;
+    getImportid(): string;
+    getIgnorechangesList(): string[];
+    getProvider(): string;
+}
 
-    // The mock monitor's request object is the engine's RegisterResourceRequest.
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+type Callback = (err: unknown, response: unknown) => void;
+
+interface MonitorLike {
+    registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void>;
+}
+
+/**
+ * Makes the mock monitor record every registration before answering it. The mock monitor
+ * receives the same RegisterResourceRequest the engine would, so parents, dependency edges and
+ * options are exactly what `pulumi up` would see.
+ */
+function recordRegistrations(monitor: MonitorLike): PlannedResource[] {
+    const records: PlannedResource[] = [];
+    const urns = new Set<string>();
+    const answer = monitor.registerResource.bind(monitor);
+    monitor.registerResource = async (req, callback) => {
         const urn = resourceUrn(req.getParent(), req.getType(), req.getName());
-        if (this.urns.has(urn)) {
+        if (urns.has(urn)) {
             // The engine rejects this too; surfacing it here keeps the plan honest.
             callback(new Error(`Duplicate resource URN '${urn}'`), undefined);
             return;
         }
-        this.urns.add(urn);
-        this.records.push({
+        urns.add(urn);
+        records.push({
             urn,
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() || null,
-            dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
-            inputs: maskSecrets(pulumi.runtime.deserializeProperties(req.getObject())) as Record<
-                string,
-                unknown
-            >,
+            dependsOn: [...new Set(req.getDependenciesList())].sort(),
+            inputs: maskSecrets(
+                pulumi.runtime.deserializeProperties(req.getObject() as never),
+            ) as Record<string, unknown>,
             custom: req.getCustom(),
             options: {
                 protect: req.getProtect() === true,
@@ -89,8 +111,9 @@ class RecordingMonitor extends MockMonitor {
                 provider: req.getProvider() || null,
             },
         });
-        return super.registerResource(req, callback);
-    }
+        return answer(req, callback);
+    };
+    return records;
 }
 
 /** The engine's URN for a resource, as the SDK's mock monitor forms it. */
@@ -168,14 +191,12 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
         newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args) }),
         call: (args) => args.inputs,
     };
-    const monitor = new RecordingMonitor(mocks);
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-        // setMocks switches the runtime into mock mode; the recording monitor then replaces its monitor.
         await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
-        pulumi.runtime.setMockOptions(monitor, PROJECT, stack, false);
+        const records = recordRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike);
         pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
         const exported = await options.program();
         await waitForRegistrations();
@@ -184,7 +205,7 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
         if (failures.length > 0) {
             throw failures[0];
         }
-        return { stack, resources: [...monitor.records], outputs };
+        return { stack, resources: records, outputs };
     } finally {
         process.off("unhandledRejection", onRejection);
         running = false;

@@ -1,0 +1,140 @@
+import { expect } from "chai";
+import { ConfigError, parseStackConfig } from "../config/load";
+import { PROJECT } from "../config/schema";
+import { readStackFile, stackFilePath } from "../harness/stack";
+
+const minimal = { domain: "homelab.example.com" };
+
+/** The one-line message a config is rejected with. */
+function rejection(raw: Record<string, unknown>): string {
+    try {
+        parseStackConfig(raw);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        return (error as Error).message;
+    }
+    throw new Error("expected the config to be rejected");
+}
+
+/** The picluster stack file's config without the project prefix. */
+function piclusterRaw(): Record<string, unknown> {
+    const { config } = readStackFile(stackFilePath("picluster"));
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key.replace(`${PROJECT}:`, ""), value]),
+    );
+}
+
+describe("stack config", () => {
+    it("fills every default in code from a config that names only the domain", () => {
+        const config = parseStackConfig(minimal);
+        expect(config.cilium).to.deep.equal({
+            mode: "managed",
+            chart: "cilium",
+            repository: "oci://quay.io/cilium/charts",
+            version: "1.20.1",
+            namespace: "kube-system",
+            releaseName: "cilium",
+            values: {},
+            ambientHostProbes: false,
+        });
+        expect(config.istio.version).to.equal("1.30.3");
+        expect(config.istio.releases).to.deep.equal({
+            base: "istio-base",
+            cni: "istio-cni",
+            istiod: "istio-istiod",
+            ztunnel: "istio-ztunnel",
+        });
+        expect(config.istio.ztunnel.resources).to.deep.equal({
+            requests: { cpu: "100m", memory: "128Mi" },
+            limits: { memory: "256Mi" },
+        });
+        expect(config.gateway.enabled).to.equal(false);
+        expect(config.telemetry.tracing).to.deep.equal({
+            enabled: true,
+            provider: "opentelemetry",
+            service: "tempo-distributor.tempo.svc.cluster.local",
+            port: 4317,
+            samplingPercentage: 100,
+            customTags: {},
+        });
+        expect(config.services.prometheus.url).to.equal(
+            "http://kube-prometheus-stack-prometheus.kube-prom-stack:9090",
+        );
+    });
+
+    it("accepts the picluster stack file", () => {
+        const config = parseStackConfig(piclusterRaw());
+        expect(config.domain).to.equal("homelab.ricsanfre.com");
+        expect(config.gateway).to.include({ enabled: true, loadBalancerIP: "10.0.0.67" });
+    });
+
+    const badValues: [string, Record<string, unknown>, string][] = [
+        [
+            "a missing domain",
+            {},
+            "Invalid config picluster-mesh:domain is missing: expected a DNS domain such as homelab.example.com.",
+        ],
+        [
+            "a domain that is not a DNS name",
+            { domain: "Bad_Domain" },
+            'Invalid config picluster-mesh:domain = "Bad_Domain": expected a DNS domain such as homelab.example.com.',
+        ],
+        [
+            "an unknown Cilium mode",
+            { ...minimal, cilium: { mode: "replace" } },
+            'Invalid config picluster-mesh:cilium.mode = "replace": expected one of "managed", "adopt", "unmanaged".',
+        ],
+        [
+            "a chart repository without a scheme",
+            { ...minimal, cilium: { repository: "quay.io/cilium" } },
+            'Invalid config picluster-mesh:cilium.repository = "quay.io/cilium": expected a chart repository URL (https://… or oci://…).',
+        ],
+        [
+            "an unpinned Istio version",
+            { ...minimal, istio: { version: "latest" } },
+            'Invalid config picluster-mesh:istio.version = "latest": expected a pinned chart version such as 1.30.3.',
+        ],
+        [
+            "a ztunnel CPU request that is not a quantity",
+            { ...minimal, istio: { ztunnel: { resources: { requests: { cpu: "lots" } } } } },
+            'Invalid config picluster-mesh:istio.ztunnel.resources.requests.cpu = "lots": expected a Kubernetes quantity such as 100m or 128Mi.',
+        ],
+        [
+            "a gateway address that is not IPv4",
+            { ...minimal, gateway: { loadBalancerIP: "10.0.0.300" } },
+            'Invalid config picluster-mesh:gateway.loadBalancerIP = "10.0.0.300": expected an IPv4 address such as 10.0.0.67.',
+        ],
+        [
+            "a toggle that is not a boolean",
+            { ...minimal, gateway: { enabled: "yes" } },
+            'Invalid config picluster-mesh:gateway.enabled = "yes": expected a boolean.',
+        ],
+        [
+            "a sampling percentage above 100",
+            { ...minimal, telemetry: { tracing: { samplingPercentage: 150 } } },
+            "Invalid config picluster-mesh:telemetry.tracing.samplingPercentage = 150: expected a percentage from 0 to 100.",
+        ],
+        [
+            "a tracing port of 0",
+            { ...minimal, telemetry: { tracing: { port: 0 } } },
+            "Invalid config picluster-mesh:telemetry.tracing.port = 0: expected a port number from 1 to 65535.",
+        ],
+        [
+            "a misspelt key inside a section",
+            { ...minimal, gateway: { enabeld: true } },
+            'Invalid config picluster-mesh:gateway: unknown key "enabeld"; allowed keys: enabled, namespace, releaseName, loadBalancerIP, values.',
+        ],
+    ];
+    for (const [what, raw, message] of badValues) {
+        it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {
+            expect(rejection(raw)).to.equal(message);
+        });
+    }
+
+    it("rejects a misspelt section and lists the sections it knows", () => {
+        const message = rejection({ ...minimal, gatway: {} });
+        expect(message).to.match(
+            /^Invalid config: unknown key "picluster-mesh:gatway"; allowed keys: domain, kubernetes, cilium, istio, gateway, telemetry, services/,
+        );
+    });
+});

@@ -1,0 +1,115 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { planProgram } from "../harness/plan";
+import { stackFilePath } from "../harness/stack";
+import { main } from "../scripts/plan";
+
+/** Runs the plan command and captures what it prints. */
+async function runPlan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { log, error } = console;
+    console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+    console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+    try {
+        const code = await main(args);
+        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    } finally {
+        console.log = log;
+        console.error = error;
+    }
+}
+
+/** Writes a copy of the picluster stack file with one line replaced. */
+function editedStackFile(from: string, to: string): string {
+    const text = fs.readFileSync(stackFilePath("picluster"), "utf8");
+    expect(text).to.contain(from);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.edited.yaml");
+    fs.writeFileSync(file, text.replace(from, to));
+    return file;
+}
+
+describe("the offline plan command", () => {
+    it("prints one JSON document whose resources carry urn, type, name, parent, dependsOn and inputs", async () => {
+        const { code, stdout } = await runPlan(["--stack", "picluster", "--json"]);
+        expect(code).to.equal(0);
+        const document = JSON.parse(stdout);
+        expect(document.stack).to.equal("picluster");
+        const urns = new Set(document.resources.map((r: { urn: string }) => r.urn));
+        for (const resource of document.resources) {
+            expect(Object.keys(resource)).to.deep.equal([
+                "urn",
+                "type",
+                "name",
+                "parent",
+                "dependsOn",
+                "inputs",
+                "options",
+            ]);
+            expect(resource.parent === null || urns.has(resource.parent), resource.urn).to.equal(
+                true,
+            );
+            for (const dependency of resource.dependsOn) {
+                expect(urns.has(dependency), `${resource.urn} waits for ${dependency}`).to.equal(
+                    true,
+                );
+            }
+        }
+        const base = document.resources.find((r: { name: string }) => r.name === "istio-base");
+        expect(base.urn).to.equal(
+            "urn:pulumi:picluster::picluster-mesh::picluster:istio:IstioAmbient$kubernetes:helm.sh/v3:Release::istio-base",
+        );
+        expect(base.parent).to.equal(
+            "urn:pulumi:picluster::picluster-mesh::picluster:istio:IstioAmbient::istio",
+        );
+    });
+
+    it("prints a tree of components and their releases with chart and version", async () => {
+        const { code, stdout } = await runPlan(["--stack", "picluster"]);
+        expect(code).to.equal(0);
+        const lines = stdout.split("\n");
+        expect(lines).to.include("+ picluster:istio:IstioAmbient istio");
+        expect(lines).to.include(
+            "    + kubernetes:helm.sh/v3:Release istio-base (helm release istio-system/istio-base: chart base 1.30.3 from https://istio-release.storage.googleapis.com/charts) [protected]",
+        );
+        expect(lines).to.include("        waits for: istio-namespace, istio-cni, istio-istiod");
+    });
+
+    it("reads another stack file and exits 2 with the one-line config error", async () => {
+        const file = editedStackFile("version: 1.30.3", "version: latest");
+        const { code, stdout, stderr } = await runPlan(["--stack-file", file, "--json"]);
+        expect(code).to.equal(2);
+        expect(stdout).to.equal("");
+        expect(stderr).to.equal(
+            'Invalid config picluster-mesh:istio.version = "latest": expected a pinned chart version such as 1.30.3.',
+        );
+    });
+
+    it("exits 2 on a stack file that does not exist and on an unknown option", async () => {
+        const missing = await runPlan(["--stack", "nosuchstack"]);
+        expect(missing.code).to.equal(2);
+        expect(missing.stderr).to.equal(`plan: cannot read ${stackFilePath("nosuchstack")}`);
+        const unknown = await runPlan(["--stak", "picluster"]);
+        expect(unknown.code).to.equal(2);
+        expect(unknown.stderr).to.match(/^plan: Unknown option '--stak'/);
+    });
+
+    it("replaces every secret value in inputs and outputs with [secret]", async () => {
+        const plan = await planProgram({
+            program: () => {
+                const secret = new k8s.core.v1.Secret("credentials", {
+                    metadata: { name: "credentials" },
+                    stringData: { password: pulumi.secret("hunter2") },
+                });
+                return { password: pulumi.secret("hunter2"), name: secret.metadata.name };
+            },
+        });
+        expect(plan.resources[0].inputs.stringData).to.equal("[secret]");
+        expect(plan.outputs).to.deep.equal({ password: "[secret]", name: "credentials" });
+        expect(JSON.stringify(plan)).to.not.contain("hunter2");
+    });
+});
