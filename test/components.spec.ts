@@ -208,8 +208,10 @@ describe("Istio gateway", () => {
                 config["picluster-mesh:gateway"] = { enabled: false };
             },
         });
-        expect(plan.resources.filter((r) => r.type.startsWith("picluster:istio:IstioGateway"))).to
-            .be.empty;
+        const gatewayResources = plan.resources.filter((r) =>
+            r.urn.includes("picluster:istio:IstioGateway"),
+        );
+        expect(gatewayResources.map((r) => r.name)).to.deep.equal([]);
     });
 });
 
