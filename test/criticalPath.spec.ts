@@ -1,0 +1,46 @@
+import { expect } from "chai";
+import { installCriticalPath } from "../harness/criticalPath";
+import { PlannedResource } from "../harness/plan";
+import { planStack } from "../harness/stack";
+
+function resource(name: string, type: string, dependsOn: string[] = []): PlannedResource {
+    return {
+        urn: name,
+        type,
+        name,
+        parent: null,
+        dependsOn,
+        inputs: {},
+        custom: true,
+        options: {
+            protect: false,
+            retainOnDelete: false,
+            import: null,
+            ignoreChanges: [],
+            provider: null,
+        },
+    };
+}
+const release = (name: string, dependsOn: string[] = []) =>
+    resource(name, "kubernetes:helm.sh/v3:Release", dependsOn);
+
+describe("the install critical path", () => {
+    it("counts releases reached through other resources as one step later", () => {
+        const path = installCriticalPath([
+            release("a"),
+            resource("cr", "kubernetes:example.com/v1:Thing", ["a"]),
+            release("b", ["cr"]),
+            release("c"),
+        ]);
+        expect(path).to.deep.equal({ chain: ["a", "b"], steps: [["a", "c"], ["b"]] });
+    });
+
+    it("is Cilium or base, then cni or istiod, then ztunnel (beside the gateway) for the picluster stack", async () => {
+        const path = installCriticalPath((await planStack({ stack: "picluster" })).resources);
+        expect(path.steps[0]).to.include.members(["cilium-release", "istio-base"]);
+        expect(path.steps[1]).to.include.members(["istio-cni", "istio-istiod"]);
+        expect(path.steps[2]).to.deep.equal(["gateway-release", "istio-ztunnel"]);
+        expect(path.steps.length).to.equal(3);
+        expect(path.chain).to.deep.equal(["istio-base", "istio-cni", "istio-ztunnel"]);
+    });
+});
