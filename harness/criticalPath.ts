@@ -59,9 +59,25 @@ export function installCriticalPath(resources: PlannedResource[]): CriticalPath 
         (steps[step - 1] ??= []).push(release.name);
     }
     steps.forEach((names) => names.sort());
-    const last = [...releases].sort(
-        (a, b) => depth.get(b.urn)! - depth.get(a.urn)! || a.name.localeCompare(b.name),
-    )[0];
+    // Among the releases that finish last, the chain ends at the one with the most releases
+    // behind it: the most constrained install.
+    const deepest = Math.max(0, ...releases.map((r) => depth.get(r.urn)!));
+    const ancestors = (urn: string): number => {
+        const seen = new Set<string>();
+        const stack = [...(byUrn.get(urn)?.dependsOn ?? [])];
+        while (stack.length > 0) {
+            const next = stack.pop()!;
+            if (!seen.has(next) && byUrn.has(next)) {
+                seen.add(next);
+                stack.push(...byUrn.get(next)!.dependsOn);
+            }
+        }
+        return [...seen].filter((u) => byUrn.get(u)!.type === RELEASE).length;
+    };
+    const last = releases
+        .filter((r) => depth.get(r.urn) === deepest)
+        .map((r) => ({ r, behind: ancestors(r.urn) }))
+        .sort((a, b) => b.behind - a.behind || a.r.name.localeCompare(b.r.name))[0]?.r;
     const chain: string[] = [];
     for (let urn: string | undefined = last?.urn; urn; urn = previous.get(urn)) {
         const resource = byUrn.get(urn)!;
