@@ -170,7 +170,7 @@ describe("Istio ambient", () => {
         expect(base.options.protect).to.equal(true);
         expect(inputsOf(base)).to.include({ skipCrds: true, name: "istio-base" });
         const versions = resourcesOfType(plan, RELEASE)
-            .filter((r) => inputsOf(r).namespace !== "kube-system")
+            .filter((r) => /^istio-(system|ingress)$/.test(inputsOf(r).namespace))
             .map((r) => inputsOf(r).version);
         expect(new Set(versions)).to.deep.equal(new Set(["1.30.3"]));
         expect(inputsOf(resourceNamed(plan, "istio-ztunnel")).values).to.deep.equal({

@@ -10,7 +10,11 @@ describe("the picluster stack's platform layer", () => {
     });
 
     it("installs Cilium, Istio's four ambient charts and the gateway as named releases", () => {
-        const releases = resourcesOfType(plan, RELEASE).map((r) => {
+        const platform = /::picluster:(network:Cilium|istio:IstioAmbient|istio:IstioGateway)::/;
+        const platformReleases = resourcesOfType(plan, RELEASE).filter((r) =>
+            platform.test(r.parent ?? ""),
+        );
+        const releases = platformReleases.map((r) => {
             const inputs = inputsOf(r);
             return `${inputs.namespace}/${inputs.name} ${inputs.chart}@${inputs.version}`;
         });
@@ -47,11 +51,14 @@ describe("the picluster stack's platform layer", () => {
         ]);
     });
 
-    it("parents every resource under its component and sends it through the explicit provider", () => {
+    it("parents every Kubernetes resource under its component and sends it through the explicit provider", () => {
         const provider = resourceNamed(plan, "kubernetes");
-        for (const resource of plan.resources.filter((r) => r.custom && r !== provider)) {
+        const kubernetesResources = plan.resources.filter(
+            (r) => r.custom && r.type.startsWith("kubernetes:"),
+        );
+        for (const resource of kubernetesResources) {
             expect(resource.parent, resource.name).to.match(
-                /::picluster:[a-z]+:[A-Za-z]+::[a-z]+$/,
+                /[:$]picluster:[a-z]+:[A-Za-z]+::[a-z0-9-]+$/,
             );
             expect(resource.options.provider, resource.name).to.equal(
                 `${provider.urn}::kubernetes-id`,
