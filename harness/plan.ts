@@ -199,7 +199,7 @@ export async function planProgram(options: PlanOptions): Promise<Plan> {
     // formats a stack only when `.stack` is read, so errors read after this function still get
     // source-mapped traces.
     const prepareStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     try {
         await pulumi.runtime.setMocks(mocks, PROJECT, stack, false);
         const records = recordRegistrations(pulumi.runtime.getMonitor() as unknown as MonitorLike);
