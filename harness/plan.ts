@@ -74,6 +74,7 @@ type Callback = (err: unknown, response: unknown) => void;
 
 interface MonitorLike {
     registerResource(req: RegisterResourceRequest, callback: Callback): Promise<void>;
+    newUrn(parent: string, type: string, name: string): string;
 }
 
 /**
@@ -84,6 +85,9 @@ interface MonitorLike {
 function recordRegistrations(monitor: MonitorLike): PlannedResource[] {
     const records: PlannedResource[] = [];
     const urns = new Set<string>();
+    // The SDK's mock monitor keeps only the direct parent's type in a child's URN; the engine
+    // keeps the whole chain (`A$B$C`). Plans must show the URNs `pulumi up` will use.
+    monitor.newUrn = resourceUrn;
     const answer = monitor.registerResource.bind(monitor);
     monitor.registerResource = async (req, callback) => {
         const urn = resourceUrn(req.getParent(), req.getType(), req.getName());
@@ -116,9 +120,9 @@ function recordRegistrations(monitor: MonitorLike): PlannedResource[] {
     return records;
 }
 
-/** The engine's URN for a resource, as the SDK's mock monitor forms it. */
+/** The engine's URN for a resource: the parent's qualified type chain, then its own type. */
 function resourceUrn(parent: string, type: string, name: string): string {
-    const qualifiedType = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualifiedType}::${name}`;
 }
 
