@@ -1,28 +1,8 @@
 import { expect } from "chai";
-import { ConfigError, parseStackConfig } from "../config/load";
-import { PROJECT } from "../config/schema";
-import { readStackFile, stackFilePath } from "../harness/stack";
+import { parseStackConfig } from "../config/load";
+import { configRejection, stackRawConfig } from "./helpers";
 
 const minimal = { domain: "homelab.example.com" };
-
-/** The one-line message a config is rejected with. */
-function rejection(raw: Record<string, unknown>): string {
-    try {
-        parseStackConfig(raw);
-    } catch (error) {
-        expect(error).to.be.instanceOf(ConfigError);
-        return (error as Error).message;
-    }
-    throw new Error("expected the config to be rejected");
-}
-
-/** The picluster stack file's config without the project prefix. */
-function piclusterRaw(): Record<string, unknown> {
-    const { config } = readStackFile(stackFilePath("picluster"));
-    return Object.fromEntries(
-        Object.entries(config).map(([key, value]) => [key.replace(`${PROJECT}:`, ""), value]),
-    );
-}
 
 describe("stack config", () => {
     it("fills every default in code from a config that names only the domain", () => {
@@ -63,7 +43,7 @@ describe("stack config", () => {
     });
 
     it("accepts the picluster stack file", () => {
-        const config = parseStackConfig(piclusterRaw());
+        const config = parseStackConfig(stackRawConfig("picluster"));
         expect(config.domain).to.equal("homelab.ricsanfre.com");
         expect(config.gateway).to.include({ enabled: true, loadBalancerIP: "10.0.0.67" });
     });
@@ -127,12 +107,12 @@ describe("stack config", () => {
     ];
     for (const [what, raw, message] of badValues) {
         it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {
-            expect(rejection(raw)).to.equal(message);
+            expect(configRejection(raw)).to.equal(message);
         });
     }
 
     it("rejects a misspelt section and lists the sections it knows", () => {
-        const message = rejection({ ...minimal, gatway: {} });
+        const message = configRejection({ ...minimal, gatway: {} });
         expect(message).to.match(
             /^Invalid config: unknown key "picluster-mesh:gatway"; allowed keys: domain, kubernetes, cilium, istio, gateway, telemetry, services/,
         );

@@ -1,6 +1,9 @@
 // Lookups over a plan, shared by the specs.
 import { expect } from "chai";
+import { ConfigError, parseStackConfig } from "../config/load";
+import { PROJECT } from "../config/schema";
 import { Plan, PlannedResource } from "../harness/plan";
+import { readStackFile, stackFilePath } from "../harness/stack";
 
 /** The one resource with this Pulumi name; fails the test when there is not exactly one. */
 export function resourceNamed(plan: Plan, name: string): PlannedResource {
@@ -30,3 +33,22 @@ export function inputsOf(resource: PlannedResource): Record<string, any> {
 }
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** A stack file's config without the project prefix, as parseStackConfig takes it. */
+export function stackRawConfig(stack: string): Record<string, unknown> {
+    const { config } = readStackFile(stackFilePath(stack));
+    return Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key.replace(`${PROJECT}:`, ""), value]),
+    );
+}
+
+/** The one-line message a config is rejected with; fails the test when it is accepted. */
+export function configRejection(raw: Record<string, unknown>): string {
+    try {
+        parseStackConfig(raw);
+    } catch (error) {
+        expect(error).to.be.instanceOf(ConfigError);
+        return (error as Error).message;
+    }
+    throw new Error("expected the config to be rejected");
+}
