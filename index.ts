@@ -4,7 +4,10 @@ import { Cilium } from "./components/cilium";
 import { IstioGateway } from "./components/gateway";
 import { IstioAmbient } from "./components/istio";
 import { MeshObservability } from "./components/observability";
-import { kubernetesProvider } from "./components/providers";
+import { Bookinfo } from "./components/bookinfo";
+import { MeshNamespaces } from "./components/meshNamespace";
+import { Kiali, kialiArgs } from "./components/kiali";
+import { identityProviders, kubernetesProvider } from "./components/providers";
 
 // Validate everything before the first resource is registered.
 const config = loadStackConfig();
@@ -85,8 +88,48 @@ new MeshObservability(
     opts,
 );
 
+// Vault and Keycloak are contacted only by a stack that signs in to Kiali with OpenID.
+const identity =
+    config.kiali.auth.strategy === "openid" ? identityProviders(config.identity) : undefined;
+const kiali = new Kiali("kiali", { ...kialiArgs(config), providers: identity }, opts);
+
+const meshNamespaces = new MeshNamespaces(
+    "mesh",
+    {
+        rootNamespace: config.istio.namespace,
+        namespaces: config.mesh.namespaces,
+        istioCrds: istio.base,
+    },
+    opts,
+);
+
+const sample = config.mesh.bookinfo;
+const bookinfo = sample.enabled
+    ? new Bookinfo(
+          "bookinfo",
+          {
+              istioVersion: config.istio.version,
+              namespace: meshNamespaces.created[sample.namespace],
+              manifestsProvider: kubernetesProvider(
+                  "bookinfo-kubernetes",
+                  config.kubernetes,
+                  sample.namespace,
+              ),
+              hostname: sample.hostname ?? `book-info.${config.domain}`,
+              gateway: sample.gateway,
+          },
+          opts,
+      )
+    : undefined;
+
 /** Istio's version and root namespace. */
 export const istioVersion = config.istio.version;
 export const istioNamespace = istio.namespace;
 /** The ingress gateway's namespace, when the gateway is enabled. */
 export const gatewayNamespace = gateway?.namespace;
+/** The Kiali console. */
+export const kialiUrl = kiali.url;
+/** Each mesh namespace's effective mTLS mode and exceptions (the mesh configuration table). */
+export const mesh = meshNamespaces.summary;
+/** The bookinfo sample's product page, when the sample is enabled. */
+export const bookinfoUrl = bookinfo?.url;

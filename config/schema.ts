@@ -192,6 +192,11 @@ export const servicesSchema = z
     })
     .prefault({});
 
+// Imported here, after the shared pieces above, because config/kiali.ts and config/mesh.ts
+// build on them.
+import { identitySchema, kialiSchema } from "./kiali";
+import { checkMeshAgainstIstio, meshSchema } from "./mesh";
+
 /**
  * Sections of the stack configuration. Later capabilities add their section here; the loader
  * knows nothing about individual keys.
@@ -204,9 +209,12 @@ export const sections = {
     gateway: gatewaySchema,
     telemetry: telemetrySchema,
     services: servicesSchema,
+    identity: identitySchema,
+    kiali: kialiSchema,
+    mesh: meshSchema,
 };
 
-export const stackConfigSchema = z.strictObject(sections);
+export const stackConfigSchema = z.strictObject(sections).superRefine(checkMeshAgainstIstio);
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type CiliumConfig = StackConfig["cilium"];
@@ -220,4 +228,4 @@ export type ServicesConfig = StackConfig["services"];
  * plain config object, so they cannot leak into logs or errors) and listed here so that the
  * loader does not report them as unknown keys.
  */
-export const secretKeys: readonly string[] = [];
+export const secretKeys: readonly string[] = ["vaultToken", "keycloakClientSecret"];

@@ -1,0 +1,275 @@
+// The mesh's policies as plain Kubernetes objects, and Istio's PeerAuthentication precedence
+// over them. Pure: no Pulumi here, so the policy pack and the YAML linter can reuse it.
+// Only types come from the config module: loading its schema from here would load the stack
+// schema from inside a module the stack schema itself loads.
+import type { MeshClient, MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
+
+/** A PeerAuthentication's mode as Istio's API spells it. */
+export type MtlsMode = "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT";
+/** The mode a workload or port ends up with once UNSET is resolved. */
+export type EffectiveMode = Exclude<MtlsMode, "UNSET">;
+
+/** apiVersion and kind of every PeerAuthentication this program writes. */
+export const PEER_AUTHENTICATION = {
+    apiVersion: "security.istio.io/v1",
+    kind: "PeerAuthentication",
+};
+
+/** A PeerAuthentication as Istio reads it (security.istio.io/v1). */
+export interface PeerAuthentication {
+    metadata: { name: string; namespace: string };
+    spec: {
+        selector?: { matchLabels?: Record<string, string> };
+        mtls?: { mode?: MtlsMode };
+        portLevelMtls?: Record<string, { mode?: MtlsMode }>;
+    };
+}
+
+/** What one workload-selected PeerAuthentication amounts to. */
+export interface WorkloadMtls {
+    policy: string;
+    selector: Record<string, string>;
+    /** The selected workloads' mode on every port not listed. */
+    mode: EffectiveMode;
+    ports: { port: number; mode: EffectiveMode }[];
+}
+
+/** The effective peer authentication of one namespace. */
+export interface NamespaceMtls {
+    namespace: string;
+    /** The mode of every workload and port no workload policy names. */
+    mode: EffectiveMode;
+    /**
+     * The policy (`namespace/name`) that decided `mode`: the namespace-wide one, else the
+     * mesh-wide one; undefined when Istio's built-in PERMISSIVE applies.
+     */
+    decidedBy?: string;
+    workloads: WorkloadMtls[];
+}
+
+/** `namespace/name`, the way kubectl and istioctl name a policy. */
+export function policyRef(policy: PeerAuthentication): string {
+    return `${policy.metadata.namespace}/${policy.metadata.name}`;
+}
+
+function hasSelector(policy: PeerAuthentication): boolean {
+    return Object.keys(policy.spec.selector?.matchLabels ?? {}).length > 0;
+}
+
+function isSet(mode: MtlsMode | undefined): mode is EffectiveMode {
+    return mode !== undefined && mode !== "UNSET";
+}
+
+/** UNSET (or no mode) inherits the parent scope's mode. */
+function inherit(mode: MtlsMode | undefined, parent: EffectiveMode): EffectiveMode {
+    return isSet(mode) ? mode : parent;
+}
+
+/**
+ * Istio's peer-authentication precedence for one namespace: a workload-selected policy over the
+ * namespace-wide policy over the mesh-wide policy (root namespace, no selector); UNSET inherits
+ * from the scope above, and the mesh-wide default is PERMISSIVE. Only the first mesh-wide and the
+ * first namespace-wide policy count (Istio keeps the oldest; list order stands in for age), and
+ * selector policies in the root namespace are ignored.
+ * https://istio.io/latest/docs/concepts/security/#peer-authentication
+ */
+export function effectiveMtls(
+    policies: readonly PeerAuthentication[],
+    namespace: string,
+    rootNamespace: string,
+): NamespaceMtls {
+    const wide = (ns: string) =>
+        policies.find((p) => p.metadata.namespace === ns && !hasSelector(p));
+    const meshWide = wide(rootNamespace);
+    const namespaceWide = namespace === rootNamespace ? undefined : wide(namespace);
+    const meshMode = inherit(meshWide?.spec.mtls?.mode, "PERMISSIVE");
+    const mode = inherit(namespaceWide?.spec.mtls?.mode, meshMode);
+    const decidedBy = [namespaceWide, meshWide].find((p) => isSet(p?.spec.mtls?.mode));
+    const workloads = policies
+        .filter(
+            (p) =>
+                p.metadata.namespace === namespace && namespace !== rootNamespace && hasSelector(p),
+        )
+        .map((p) => {
+            const workloadMode = inherit(p.spec.mtls?.mode, mode);
+            return {
+                policy: p.metadata.name,
+                selector: { ...p.spec.selector?.matchLabels },
+                mode: workloadMode,
+                ports: Object.entries(p.spec.portLevelMtls ?? {})
+                    .map(([port, setting]) => ({
+                        port: Number(port),
+                        mode: inherit(setting.mode, workloadMode),
+                    }))
+                    .sort((a, b) => a.port - b.port),
+            };
+        });
+    return { namespace, mode, decidedBy: decidedBy && policyRef(decidedBy), workloads };
+}
+
+/**
+ * The namespace-wide PeerAuthentication's name, or undefined when the namespace simply inherits
+ * the mesh-wide STRICT default.
+ */
+export function namespacePolicyName(
+    entry: Pick<MeshNamespaceConfig, "name" | "mode" | "policy">,
+): string | undefined {
+    if (entry.policy !== undefined) {
+        return entry.policy;
+    }
+    return entry.mode === "STRICT" ? undefined : `${entry.name}-${entry.mode.toLowerCase()}`;
+}
+
+/** The mesh-wide STRICT default: every enrolled namespace inherits it. */
+export function meshWidePolicy(rootNamespace: string): PeerAuthentication {
+    return {
+        metadata: { name: "default", namespace: rootNamespace },
+        spec: { mtls: { mode: "STRICT" } },
+    };
+}
+
+/**
+ * A namespace's PeerAuthentications: the namespace-wide one (only when its mode differs from the
+ * mesh-wide STRICT or the config names one) and one workload-selected policy per exception.
+ * Namespace-wide policies carry no selector, and port modes only ever go into selected
+ * policies: Istio rejects portLevelMtls without a selector.
+ */
+export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthentication[] {
+    const policies: PeerAuthentication[] = [];
+    const name = namespacePolicyName(entry);
+    if (name !== undefined) {
+        policies.push({
+            metadata: { name, namespace: entry.name },
+            spec: { mtls: { mode: entry.mode } },
+        });
+    }
+    for (const exception of entry.exceptions) {
+        policies.push({
+            metadata: { name: exception.name, namespace: entry.name },
+            spec: {
+                selector: { matchLabels: { ...exception.selector } },
+                portLevelMtls: Object.fromEntries(
+                    exception.ports.map((p) => [String(p.port), { mode: p.mode }]),
+                ),
+            },
+        });
+    }
+    return policies;
+}
+
+/** Every PeerAuthentication the mesh config produces, the mesh-wide default first. */
+export function meshPolicies(
+    rootNamespace: string,
+    namespaces: readonly MeshNamespaceConfig[],
+): PeerAuthentication[] {
+    return [meshWidePolicy(rootNamespace), ...namespaces.flatMap(namespacePolicies)];
+}
+
+/** Ports ambient mode needs to reach pods held by NetworkPolicies, one rule per purpose. */
+export const ISTIO_INFRASTRUCTURE_PORTS = [
+    [15008], // HBONE: ztunnel's mTLS tunnel
+    [15006], // waypoint and inbound capture
+    [15020, 15021], // metrics and health checks
+];
+
+/** Where ambient mode's kubelet probes come from: the node SNATs them to this address. */
+export const KUBELET_PROBE_CIDR = "169.254.7.127/32";
+
+const tcp = (port: number) => ({ protocol: "TCP", port });
+
+/**
+ * Spec of an additive NetworkPolicy that lets ztunnel through to pods another NetworkPolicy
+ * (the Keycloak operator's, say) holds: Istio's infrastructure ports from anywhere, and the
+ * configured application ports from ztunnel's pods in the root namespace.
+ */
+export function meshNetworkPolicySpec(policy: MeshNetworkPolicyConfig, rootNamespace: string) {
+    const ingress: Record<string, unknown>[] = ISTIO_INFRASTRUCTURE_PORTS.map((ports) => ({
+        ports: ports.map(tcp),
+    }));
+    if (policy.ztunnelPorts.length > 0) {
+        ingress.push({
+            from: [
+                {
+                    namespaceSelector: {
+                        matchLabels: { "kubernetes.io/metadata.name": rootNamespace },
+                    },
+                    podSelector: { matchLabels: { app: "ztunnel" } },
+                },
+            ],
+            ports: policy.ztunnelPorts.map(tcp),
+        });
+    }
+    if (policy.allowKubeletProbes) {
+        ingress.push({ from: [{ ipBlock: { cidr: KUBELET_PROBE_CIDR } }] });
+    }
+    const podSelector =
+        Object.keys(policy.podSelector).length > 0 ? { matchLabels: policy.podSelector } : {};
+    return { podSelector, policyTypes: ["Ingress"], ingress };
+}
+
+/** One exception in the `mesh` stack output. */
+export interface ExceptionSummary {
+    name: string;
+    selector: Record<string, string>;
+    ports: { port: number; mode: EffectiveMode; client?: MeshClient }[];
+    reason: string;
+}
+
+/** One namespace in the `mesh` stack output: a row of the mesh configuration table. */
+export interface NamespaceSummary {
+    name: string;
+    /** True when this program creates the namespace; false when it only labels it. */
+    created: boolean;
+    mode: EffectiveMode;
+    /** The policy (`namespace/name`) that decided the namespace's mode. */
+    policy?: string;
+    client?: MeshClient;
+    reason?: string;
+    exceptions: ExceptionSummary[];
+}
+
+export interface MeshSummary {
+    rootNamespace: string;
+    /** The mesh-wide default every enrolled namespace inherits unless its config says otherwise. */
+    mode: EffectiveMode;
+    namespaces: NamespaceSummary[];
+}
+
+/**
+ * The mesh configuration table: each namespace's effective mode and exceptions, computed with
+ * Istio's precedence over the policies this program creates, with the config's reasons.
+ */
+export function meshSummary(
+    rootNamespace: string,
+    namespaces: readonly MeshNamespaceConfig[],
+): MeshSummary {
+    const policies = meshPolicies(rootNamespace, namespaces);
+    const root = effectiveMtls(policies, rootNamespace, rootNamespace);
+    return {
+        rootNamespace,
+        mode: root.mode,
+        namespaces: namespaces.map((entry) => {
+            const effective = effectiveMtls(policies, entry.name, rootNamespace);
+            const permissive = effective.mode === "PERMISSIVE";
+            return {
+                name: entry.name,
+                created: entry.create,
+                mode: effective.mode,
+                ...(effective.decidedBy !== undefined && { policy: effective.decidedBy }),
+                ...(permissive && { client: entry.client, reason: entry.reason }),
+                exceptions: effective.workloads.map((workload) => {
+                    const config = entry.exceptions.find((e) => e.name === workload.policy);
+                    return {
+                        name: workload.policy,
+                        selector: workload.selector,
+                        ports: workload.ports.map(({ port, mode }) => {
+                            const client = config?.ports.find((p) => p.port === port)?.client;
+                            return { port, mode, ...(client !== undefined && { client }) };
+                        }),
+                        reason: config?.reason ?? "",
+                    };
+                }),
+            };
+        }),
+    };
+}

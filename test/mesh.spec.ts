@@ -1,0 +1,443 @@
+import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { bookinfoManifestUrls, bookinfoRouteSpec } from "../components/bookinfo";
+import { MeshSummary, meshNetworkPolicySpec, PeerAuthentication } from "../components/mesh";
+import { MeshNamespaces } from "../components/meshNamespace";
+import { MeshNamespaceConfig } from "../config/mesh";
+import { PROJECT } from "../config/schema";
+import { Plan, planProgram, PlannedResource } from "../harness/plan";
+import { planStack } from "../harness/stack";
+import { inputsOf, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
+
+const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const NAMESPACE_PATCH = "kubernetes:core/v1:NamespacePatch";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const CONFIG_GROUP = "kubernetes:yaml/v2:ConfigGroup";
+const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+
+/** `namespace/name` of a planned Kubernetes object. */
+function objectRef(resource: PlannedResource): string {
+    const { namespace, name } = inputsOf(resource).metadata;
+    return namespace ? `${namespace}/${name}` : name;
+}
+
+/** Every PeerAuthentication in the plan as `namespace/name` and its spec, sorted. */
+function peerAuthentications(plan: Plan): [string, unknown][] {
+    return resourcesOfType(plan, PEER_AUTHENTICATION)
+        .map((r): [string, unknown] => [objectRef(r), inputsOf(r).spec])
+        .sort(([a], [b]) => a.localeCompare(b));
+}
+
+const permissive = (...ports: number[]) =>
+    Object.fromEntries(ports.map((port) => [String(port), { mode: "PERMISSIVE" }]));
+const selected = (matchLabels: Record<string, string>, ...ports: number[]) => ({
+    selector: { matchLabels },
+    portLevelMtls: permissive(...ports),
+});
+
+/** The ingress rules every mesh NetworkPolicy starts with: HBONE, waypoint, metrics and health. */
+const infrastructureIngress = [
+    { ports: [{ protocol: "TCP", port: 15008 }] },
+    { ports: [{ protocol: "TCP", port: 15006 }] },
+    {
+        ports: [
+            { protocol: "TCP", port: 15020 },
+            { protocol: "TCP", port: 15021 },
+        ],
+    },
+];
+
+/** The bookinfo settings of a stack's raw config, to edit in place. */
+function bookinfoOf(config: Record<string, unknown>): Record<string, unknown> {
+    return (config[`${PROJECT}:mesh`] as { bookinfo: Record<string, unknown> }).bookinfo;
+}
+
+describe("the picluster stack's mesh namespaces", () => {
+    let plan: Plan;
+    before(async () => {
+        plan = await planStack({ stack: "picluster" });
+    });
+
+    it("reproduces the Pi Cluster's PeerAuthentications one by one on a mesh-wide STRICT default", () => {
+        expect(peerAuthentications(plan)).to.deep.equal([
+            [
+                "databases/cnpg-metrics-permissive",
+                selected({ "cnpg.io/cluster": "postgres-ecommerce" }, 9187),
+            ],
+            [
+                "databases/cnpg-webhook-permissive",
+                selected({ "app.kubernetes.io/name": "cloudnative-pg" }, 9443),
+            ],
+            ["databases/databases-strict", { mtls: { mode: "STRICT" } }],
+            ["databases/mongodb-metrics-permissive", selected({ app: "mongodb-svc" }, 9216)],
+            [
+                "databases/postgres-keycloak-metrics-permissive",
+                selected({ "cnpg.io/cluster": "postgres-keycloak" }, 9187),
+            ],
+            [
+                "databases/valkey-metrics-permissive",
+                selected({ "app.kubernetes.io/name": "valkey" }, 9121),
+            ],
+            ["e-commerce/e-commerce-strict", { mtls: { mode: "STRICT" } }],
+            ["envoy-gateway-system/envoy-gateway-permissive", { mtls: { mode: "PERMISSIVE" } }],
+            ["istio-system/default", { mtls: { mode: "STRICT" } }],
+            [
+                "kafka/entity-operator-metrics-permissive",
+                selected({ "app.kubernetes.io/name": "entity-operator" }, 8081),
+            ],
+            [
+                "kafka/kafka-broker-metrics-permissive",
+                selected({ "strimzi.io/kind": "Kafka" }, 9404),
+            ],
+            ["kafka/kafka-strict", { mtls: { mode: "STRICT" } }],
+            [
+                "kafka/strimzi-operator-permissive",
+                selected({ "strimzi.io/kind": "cluster-operator" }, 8080, 8443),
+            ],
+            ["keycloak/keycloak-permissive", selected({ app: "keycloak" }, 8080)],
+        ]);
+        for (const resource of resourcesOfType(plan, PEER_AUTHENTICATION)) {
+            expect(inputsOf(resource).apiVersion, resource.name).to.equal("security.istio.io/v1");
+        }
+    });
+
+    it("never sets portLevelMtls without a non-empty selector, and no namespace-wide policy carries one", () => {
+        for (const [ref, spec] of peerAuthentications(plan) as [
+            string,
+            PeerAuthentication["spec"],
+        ][]) {
+            const labels = Object.keys(spec.selector?.matchLabels ?? {});
+            expect(labels.length > 0, ref).to.equal(spec.portLevelMtls !== undefined);
+            expect(spec.mtls === undefined, ref).to.equal(spec.portLevelMtls !== undefined);
+        }
+    });
+
+    it("labels the five existing namespaces with a patch that sets only the ambient label", () => {
+        const patches = resourcesOfType(plan, NAMESPACE_PATCH);
+        expect(patches.map((r) => [r.name, inputsOf(r)])).to.deep.equal(
+            ["envoy-gateway-system", "keycloak", "databases", "e-commerce", "kafka"].map((name) => [
+                `mesh-ambient-${name}`,
+                {
+                    apiVersion: "v1",
+                    kind: "Namespace",
+                    metadata: { name, labels: { "istio.io/dataplane-mode": "ambient" } },
+                },
+            ]),
+        );
+    });
+
+    it("owns no namespace that already exists: book-info is the only Namespace it creates", () => {
+        const mesh = resourceNamed(plan, "mesh");
+        const created = resourcesOfType(plan, NAMESPACE).filter((r) => r.parent === mesh.urn);
+        expect(created.map((r) => [r.name, inputsOf(r).metadata])).to.deep.equal([
+            [
+                "mesh-namespace-book-info",
+                { name: "book-info", labels: { "istio.io/dataplane-mode": "ambient" } },
+            ],
+        ]);
+        const everyNamespace = resourcesOfType(plan, NAMESPACE).map(objectRef);
+        for (const existing of [
+            "envoy-gateway-system",
+            "keycloak",
+            "databases",
+            "e-commerce",
+            "kafka",
+        ]) {
+            expect(everyNamespace, existing).to.not.include(existing);
+        }
+        for (const resource of plan.resources.filter((r) => r.parent === mesh.urn)) {
+            expect(resource.options, resource.name).to.include({
+                protect: false,
+                retainOnDelete: false,
+                import: null,
+            });
+        }
+    });
+
+    it("makes every PeerAuthentication wait for istio-base alone, and patches and NetworkPolicies wait for nothing", () => {
+        for (const resource of resourcesOfType(plan, PEER_AUTHENTICATION)) {
+            expect(waitsFor(plan, resource), resource.name).to.deep.equal(["istio-base"]);
+        }
+        for (const resource of [
+            ...resourcesOfType(plan, NAMESPACE_PATCH),
+            ...resourcesOfType(plan, NETWORK_POLICY),
+            resourceNamed(plan, "mesh-namespace-book-info"),
+        ]) {
+            expect(waitsFor(plan, resource), resource.name).to.deep.equal([]);
+        }
+    });
+
+    it("reproduces keycloak-istio-mesh as the repository commits it", () => {
+        const policies = resourcesOfType(plan, NETWORK_POLICY);
+        expect(policies.map(objectRef)).to.deep.equal(["keycloak/keycloak-istio-mesh"]);
+        expect(inputsOf(policies[0]).spec).to.deep.equal({
+            podSelector: {
+                matchLabels: {
+                    app: "keycloak",
+                    "app.kubernetes.io/managed-by": "keycloak-operator",
+                },
+            },
+            policyTypes: ["Ingress"],
+            ingress: [
+                ...infrastructureIngress,
+                {
+                    from: [
+                        {
+                            namespaceSelector: {
+                                matchLabels: { "kubernetes.io/metadata.name": "istio-system" },
+                            },
+                            podSelector: { matchLabels: { app: "ztunnel" } },
+                        },
+                    ],
+                    ports: [
+                        { protocol: "TCP", port: 7800 },
+                        { protocol: "TCP", port: 57800 },
+                    ],
+                },
+            ],
+        });
+    });
+
+    it("exports the mesh table: each namespace's effective mode, deciding policy and exceptions", () => {
+        const mesh = plan.outputs.mesh as MeshSummary;
+        expect([mesh.rootNamespace, mesh.mode]).to.deep.equal(["istio-system", "STRICT"]);
+        const rows = mesh.namespaces.map(
+            (n) =>
+                `${n.name} ${n.mode} by ${n.policy}: ` +
+                n.exceptions
+                    .map(
+                        (e) =>
+                            `${e.name} ` +
+                            e.ports.map((p) => `:${p.port} ${p.mode} for ${p.client}`).join(", "),
+                    )
+                    .join("; "),
+        );
+        expect(rows).to.deep.equal([
+            "envoy-gateway-system PERMISSIVE by envoy-gateway-system/envoy-gateway-permissive: ",
+            "keycloak STRICT by istio-system/default: keycloak-permissive :8080 PERMISSIVE for controller",
+            "databases STRICT by databases/databases-strict: " +
+                "cnpg-webhook-permissive :9443 PERMISSIVE for kube-apiserver; " +
+                "cnpg-metrics-permissive :9187 PERMISSIVE for prometheus; " +
+                "postgres-keycloak-metrics-permissive :9187 PERMISSIVE for prometheus; " +
+                "mongodb-metrics-permissive :9216 PERMISSIVE for prometheus; " +
+                "valkey-metrics-permissive :9121 PERMISSIVE for prometheus",
+            "e-commerce STRICT by e-commerce/e-commerce-strict: ",
+            "kafka STRICT by kafka/kafka-strict: " +
+                "strimzi-operator-permissive :8080 PERMISSIVE for prometheus, :8443 PERMISSIVE for kube-apiserver; " +
+                "kafka-broker-metrics-permissive :9404 PERMISSIVE for prometheus; " +
+                "entity-operator-metrics-permissive :8081 PERMISSIVE for prometheus",
+            "book-info STRICT by istio-system/default: ",
+        ]);
+    });
+
+    it("carries the reason and client of every PERMISSIVE namespace and exception into the output", () => {
+        const namespaces = (plan.outputs.mesh as MeshSummary).namespaces;
+        expect(namespaces[0]).to.deep.equal({
+            name: "envoy-gateway-system",
+            created: false,
+            mode: "PERMISSIVE",
+            policy: "envoy-gateway-system/envoy-gateway-permissive",
+            client: "external",
+            reason: "External HTTP clients have no SPIFFE identity; STRICT would drop all external traffic.",
+            exceptions: [],
+        });
+        expect(namespaces[1].exceptions).to.deep.equal([
+            {
+                name: "keycloak-permissive",
+                selector: { app: "keycloak" },
+                ports: [{ port: 8080, mode: "PERMISSIVE", client: "controller" }],
+                reason: "The Tofu Controller's runner in flux-system (outside the mesh) calls Keycloak's HTTP API.",
+            },
+        ]);
+        expect(namespaces.map((n) => n.created)).to.deep.equal([
+            false,
+            false,
+            false,
+            false,
+            false,
+            true,
+        ]);
+    });
+
+    it("deploys bookinfo from Istio's release-1.30 manifests through a provider whose default namespace is book-info", () => {
+        const manifests = resourceNamed(plan, "bookinfo-manifests");
+        const provider = resourceNamed(plan, "bookinfo-kubernetes");
+        expect(manifests.type).to.equal(CONFIG_GROUP);
+        expect(inputsOf(manifests)).to.deep.equal({
+            files: [
+                "https://raw.githubusercontent.com/istio/istio/release-1.30/samples/bookinfo/platform/kube/bookinfo.yaml",
+                "https://raw.githubusercontent.com/istio/istio/release-1.30/samples/bookinfo/platform/kube/bookinfo-versions.yaml",
+            ],
+        });
+        expect(manifests.options.provider).to.equal(`${provider.urn}::bookinfo-kubernetes-id`);
+        expect(inputsOf(provider)).to.deep.equal({
+            enableServerSideApply: "true",
+            namespace: "book-info",
+        });
+        expect(waitsFor(plan, manifests)).to.deep.equal(["mesh-namespace-book-info"]);
+    });
+
+    it("routes book-info.homelab.ricsanfre.com on public-gateway to productpage:9080, waiting only for the namespace", () => {
+        const route = resourceNamed(plan, "bookinfo-route");
+        expect(route.type).to.equal(HTTP_ROUTE);
+        expect(objectRef(route)).to.equal("book-info/bookinfo");
+        expect(inputsOf(route).spec).to.deep.equal({
+            parentRefs: [{ name: "public-gateway", namespace: "envoy-gateway-system" }],
+            hostnames: ["book-info.homelab.ricsanfre.com"],
+            rules: [
+                {
+                    matches: [
+                        { path: { type: "Exact", value: "/productpage" } },
+                        { path: { type: "PathPrefix", value: "/static" } },
+                        { path: { type: "Exact", value: "/login" } },
+                        { path: { type: "Exact", value: "/logout" } },
+                        { path: { type: "PathPrefix", value: "/api/v1/products" } },
+                    ],
+                    backendRefs: [{ name: "productpage", port: 9080 }],
+                },
+            ],
+        });
+        expect(waitsFor(plan, route)).to.deep.equal(["mesh-namespace-book-info"]);
+        expect(plan.outputs.bookinfoUrl).to.equal(
+            "https://book-info.homelab.ricsanfre.com/productpage",
+        );
+    });
+});
+
+describe("the bookinfo toggle", () => {
+    it("drops the manifests, their provider and the route when off, and still enrolls book-info", async () => {
+        const plan = await planStack({
+            edit: (config) => {
+                bookinfoOf(config).enabled = false;
+            },
+        });
+        for (const name of [
+            "bookinfo",
+            "bookinfo-manifests",
+            "bookinfo-route",
+            "bookinfo-kubernetes",
+        ]) {
+            expect(plan.resources.map((r) => r.name)).to.not.include(name);
+        }
+        expect(resourcesOfType(plan, CONFIG_GROUP)).to.deep.equal([]);
+        expect(
+            inputsOf(resourceNamed(plan, "mesh-namespace-book-info")).metadata.labels,
+        ).to.deep.equal({
+            "istio.io/dataplane-mode": "ambient",
+        });
+        expect(plan.outputs.bookinfoUrl).to.equal(undefined);
+    });
+
+    it("fetches the manifests of the configured Istio release and honours a hostname override", async () => {
+        expect(bookinfoManifestUrls("1.29.1")).to.deep.equal([
+            "https://raw.githubusercontent.com/istio/istio/release-1.29/samples/bookinfo/platform/kube/bookinfo.yaml",
+            "https://raw.githubusercontent.com/istio/istio/release-1.29/samples/bookinfo/platform/kube/bookinfo-versions.yaml",
+        ]);
+        expect(
+            bookinfoRouteSpec("books.example.com", { name: "web", namespace: "edge" }).parentRefs,
+        ).to.deep.equal([{ name: "web", namespace: "edge" }]);
+        const plan = await planStack({
+            edit: (config) => {
+                bookinfoOf(config).hostname = "books.homelab.ricsanfre.com";
+            },
+        });
+        expect(inputsOf(resourceNamed(plan, "bookinfo-route")).spec.hostnames).to.deep.equal([
+            "books.homelab.ricsanfre.com",
+        ]);
+    });
+});
+
+describe("mesh namespaces planned on their own", () => {
+    const created: MeshNamespaceConfig = {
+        name: "payments",
+        create: true,
+        mode: "PERMISSIVE",
+        client: "external",
+        reason: "Card terminals call the API directly.",
+        exceptions: [
+            {
+                name: "api-strict",
+                selector: { app: "api" },
+                ports: [{ port: 8443, mode: "STRICT" }],
+                reason: "Only mesh clients may reach the admin port.",
+            },
+        ],
+        networkPolicies: [
+            { name: "allow-mesh", podSelector: {}, ztunnelPorts: [], allowKubeletProbes: true },
+        ],
+    };
+
+    it("names a PERMISSIVE namespace's policy after it, and makes objects in a created namespace wait for it", async () => {
+        let summary: unknown;
+        const plan = await planProgram({
+            program: () => {
+                const crds = new k8s.helm.v3.Release("crds", { chart: "base" });
+                summary = new MeshNamespaces("mesh", {
+                    rootNamespace: "mesh-root",
+                    namespaces: [created],
+                    istioCrds: crds,
+                }).summary;
+            },
+        });
+        expect(resourcesOfType(plan, NAMESPACE_PATCH)).to.deep.equal([]);
+        expect(
+            resourcesOfType(plan, PEER_AUTHENTICATION).map((r) => [
+                objectRef(r),
+                inputsOf(r).spec,
+                waitsFor(plan, r),
+            ]),
+        ).to.deep.equal([
+            ["mesh-root/default", { mtls: { mode: "STRICT" } }, ["crds"]],
+            [
+                "payments/payments-permissive",
+                { mtls: { mode: "PERMISSIVE" } },
+                ["crds", "mesh-namespace-payments"],
+            ],
+            [
+                "payments/api-strict",
+                {
+                    selector: { matchLabels: { app: "api" } },
+                    portLevelMtls: { "8443": { mode: "STRICT" } },
+                },
+                ["crds", "mesh-namespace-payments"],
+            ],
+        ]);
+        expect(
+            waitsFor(plan, resourceNamed(plan, "mesh-netpol-payments/allow-mesh")),
+        ).to.deep.equal(["mesh-namespace-payments"]);
+        expect(summary).to.deep.equal({
+            rootNamespace: "mesh-root",
+            mode: "STRICT",
+            namespaces: [
+                {
+                    name: "payments",
+                    created: true,
+                    mode: "PERMISSIVE",
+                    policy: "payments/payments-permissive",
+                    client: "external",
+                    reason: "Card terminals call the API directly.",
+                    exceptions: [
+                        {
+                            name: "api-strict",
+                            selector: { app: "api" },
+                            ports: [{ port: 8443, mode: "STRICT" }],
+                            reason: "Only mesh clients may reach the admin port.",
+                        },
+                    ],
+                },
+            ],
+        });
+    });
+
+    it("emits an additive policy for any namespace: infrastructure ports, every pod when no selector, and the kubelet's probes on request", () => {
+        expect(meshNetworkPolicySpec(created.networkPolicies[0], "mesh-root")).to.deep.equal({
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+                ...infrastructureIngress,
+                { from: [{ ipBlock: { cidr: "169.254.7.127/32" } }] },
+            ],
+        });
+    });
+});

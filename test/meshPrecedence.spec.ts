@@ -1,0 +1,165 @@
+import { expect } from "chai";
+import { effectiveMtls, MtlsMode, PeerAuthentication } from "../components/mesh";
+
+/** A PeerAuthentication in `namespace/name` with the given spec. */
+function policy(ref: string, spec: PeerAuthentication["spec"]): PeerAuthentication {
+    const [namespace, name] = ref.split("/");
+    return { metadata: { name, namespace }, spec };
+}
+
+const meshWide = (mode: MtlsMode) => policy("istio-system/default", { mtls: { mode } });
+const metricsException = (mode?: MtlsMode) =>
+    policy("kafka/broker-metrics", {
+        selector: { matchLabels: { "strimzi.io/kind": "Kafka" } },
+        ...(mode && { mtls: { mode } }),
+        portLevelMtls: { "9404": { mode: "PERMISSIVE" }, "9092": { mode: "UNSET" } },
+    });
+
+describe("Istio's PeerAuthentication precedence", () => {
+    it("makes a namespace without policies inherit the mesh-wide mode", () => {
+        expect(effectiveMtls([meshWide("STRICT")], "kafka", "istio-system")).to.deep.equal({
+            namespace: "kafka",
+            mode: "STRICT",
+            decidedBy: "istio-system/default",
+            workloads: [],
+        });
+    });
+
+    it("falls back to PERMISSIVE when no mesh-wide policy sets a mode", () => {
+        for (const policies of [[], [meshWide("UNSET")]]) {
+            const effective = effectiveMtls(policies, "kafka", "istio-system");
+            expect(effective.mode).to.equal("PERMISSIVE");
+            expect(effective.decidedBy).to.equal(undefined);
+        }
+    });
+
+    it("lets a namespace-wide policy override the mesh-wide mode, and UNSET inherit it", () => {
+        const permissive = policy("envoy-gateway-system/permissive", {
+            mtls: { mode: "PERMISSIVE" },
+        });
+        const unset = policy("envoy-gateway-system/unset", { mtls: { mode: "UNSET" } });
+        const withPermissive = effectiveMtls(
+            [meshWide("STRICT"), permissive],
+            "envoy-gateway-system",
+            "istio-system",
+        );
+        expect([withPermissive.mode, withPermissive.decidedBy]).to.deep.equal([
+            "PERMISSIVE",
+            "envoy-gateway-system/permissive",
+        ]);
+        const withUnset = effectiveMtls(
+            [meshWide("STRICT"), unset],
+            "envoy-gateway-system",
+            "istio-system",
+        );
+        expect([withUnset.mode, withUnset.decidedBy]).to.deep.equal([
+            "STRICT",
+            "istio-system/default",
+        ]);
+    });
+
+    it("applies workload over namespace: unset workload modes and UNSET ports inherit, listed ports win", () => {
+        const namespaceWide = policy("kafka/kafka-strict", { mtls: { mode: "STRICT" } });
+        const effective = effectiveMtls(
+            [meshWide("PERMISSIVE"), namespaceWide, metricsException()],
+            "kafka",
+            "istio-system",
+        );
+        expect(effective).to.deep.equal({
+            namespace: "kafka",
+            mode: "STRICT",
+            decidedBy: "kafka/kafka-strict",
+            workloads: [
+                {
+                    policy: "broker-metrics",
+                    selector: { "strimzi.io/kind": "Kafka" },
+                    mode: "STRICT",
+                    ports: [
+                        { port: 9092, mode: "STRICT" },
+                        { port: 9404, mode: "PERMISSIVE" },
+                    ],
+                },
+            ],
+        });
+    });
+
+    it("lets a workload's own mode decide its unlisted and UNSET ports", () => {
+        const effective = effectiveMtls(
+            [meshWide("STRICT"), metricsException("PERMISSIVE")],
+            "kafka",
+            "istio-system",
+        );
+        expect(effective.workloads[0]).to.include({ mode: "PERMISSIVE" });
+        expect(effective.workloads[0].ports).to.deep.equal([
+            { port: 9092, mode: "PERMISSIVE" },
+            { port: 9404, mode: "PERMISSIVE" },
+        ]);
+    });
+
+    it("counts only the first mesh-wide and the first namespace-wide policy, as Istio keeps the oldest", () => {
+        const effective = effectiveMtls(
+            [
+                meshWide("STRICT"),
+                policy("istio-system/newer", { mtls: { mode: "PERMISSIVE" } }),
+                policy("kafka/first", { mtls: { mode: "STRICT" } }),
+                policy("kafka/second", { mtls: { mode: "PERMISSIVE" } }),
+            ],
+            "kafka",
+            "istio-system",
+        );
+        expect([effective.mode, effective.decidedBy]).to.deep.equal(["STRICT", "kafka/first"]);
+        expect(
+            effectiveMtls(
+                [
+                    meshWide("STRICT"),
+                    policy("istio-system/newer", { mtls: { mode: "PERMISSIVE" } }),
+                ],
+                "e-commerce",
+                "istio-system",
+            ).mode,
+        ).to.equal("STRICT");
+    });
+
+    it("ignores selector policies in the root namespace and treats an empty matchLabels as namespace-wide", () => {
+        const rootSelector = policy("istio-system/selected", {
+            selector: { matchLabels: { app: "kafka" } },
+            mtls: { mode: "PERMISSIVE" },
+        });
+        const emptySelector = policy("kafka/kafka-strict", {
+            selector: { matchLabels: {} },
+            mtls: { mode: "PERMISSIVE" },
+        });
+        expect(
+            effectiveMtls([meshWide("STRICT"), rootSelector], "kafka", "istio-system"),
+        ).to.deep.equal({
+            namespace: "kafka",
+            mode: "STRICT",
+            decidedBy: "istio-system/default",
+            workloads: [],
+        });
+        expect(
+            effectiveMtls([meshWide("STRICT"), rootSelector], "istio-system", "istio-system")
+                .workloads,
+        ).to.deep.equal([]);
+        const effective = effectiveMtls(
+            [meshWide("STRICT"), emptySelector],
+            "kafka",
+            "istio-system",
+        );
+        expect([effective.mode, effective.decidedBy, effective.workloads]).to.deep.equal([
+            "PERMISSIVE",
+            "kafka/kafka-strict",
+            [],
+        ]);
+    });
+
+    it("looks only at the namespace asked about", () => {
+        const other = policy("databases/databases-permissive", { mtls: { mode: "PERMISSIVE" } });
+        const effective = effectiveMtls(
+            [meshWide("STRICT"), other, metricsException()],
+            "e-commerce",
+            "istio-system",
+        );
+        expect([effective.mode, effective.workloads]).to.deep.equal(["STRICT", []]);
+    });
+});
