@@ -2,7 +2,7 @@
 // sign-in uses (`picluster-mesh:identity`: where Vault and Keycloak are and how Pulumi logs in).
 import { isDeepStrictEqual } from "util";
 import { z } from "zod";
-import { chartRepository, chartVersion, helmValues, httpUrl, k8sName } from "./schema";
+import { chartRepository, chartVersion, helmValues, httpUrl, k8sName } from "./primitives";
 
 const httpsUrl = z
     .string({ error: "an https:// URL" })

@@ -3,7 +3,7 @@
 // bookinfo sample.
 import { z } from "zod";
 import { namespacePolicyName } from "../components/mesh";
-import { k8sName, port } from "./schema";
+import { k8sName, port } from "./primitives";
 
 /**
  * Modes a policy may set. DISABLE is left out on purpose: ambient mode ignores policies that use

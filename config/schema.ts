@@ -2,47 +2,23 @@
 // objects, so the schema and its defaults live here and every stack file is checked against it
 // before any resource is registered.
 import { z } from "zod";
+import { identitySchema, kialiSchema } from "./kiali";
+import { checkMeshAgainstIstio, meshSchema } from "./mesh";
+import {
+    chartRepository,
+    chartVersion,
+    dnsLabel,
+    domainName,
+    helmValues,
+    httpUrl,
+    ipv4,
+    k8sName,
+    port,
+    quantity,
+} from "./primitives";
 
 /** The Pulumi project name; stack config keys are `picluster-mesh:<key>`. */
 export const PROJECT = "picluster-mesh";
-
-// Each leaf carries its own "what is allowed" text: zod reports it as the issue message and
-// config/load.ts prints it after the key and the offending value.
-const dnsLabel = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-export const domainName = z
-    .string({ error: "a DNS domain such as homelab.example.com" })
-    .regex(
-        new RegExp(`^${dnsLabel}(\\.${dnsLabel})+$`),
-        "a DNS domain such as homelab.example.com",
-    );
-export const k8sName = z
-    .string()
-    .regex(new RegExp(`^${dnsLabel}$`), "a Kubernetes name: lower-case letters, digits and '-'");
-export const chartVersion = z
-    .string()
-    .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "a pinned chart version such as 1.30.3");
-export const httpUrl = z
-    .string()
-    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http:// or https:// URL");
-export const chartRepository = z
-    .string()
-    .regex(/^(https?|oci):\/\/[^\s]+$/, "a chart repository URL (https://… or oci://…)");
-const quantity = z
-    .string()
-    .regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 100m or 128Mi");
-const ipv4 = z
-    .string()
-    .regex(
-        /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)$/,
-        "an IPv4 address such as 10.0.0.67",
-    );
-export const port = z
-    .number()
-    .int("a whole port number from 1 to 65535")
-    .min(1, "a port number from 1 to 65535")
-    .max(65535, "a port number from 1 to 65535");
-/** Free-form Helm values, merged under the values this program requires. */
-export const helmValues = z.record(z.string(), z.unknown());
 
 const resources = z.strictObject({
     requests: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
@@ -191,11 +167,6 @@ export const servicesSchema = z
             .prefault({}),
     })
     .prefault({});
-
-// Imported here, after the shared pieces above, because config/kiali.ts and config/mesh.ts
-// build on them.
-import { identitySchema, kialiSchema } from "./kiali";
-import { checkMeshAgainstIstio, meshSchema } from "./mesh";
 
 /**
  * Sections of the stack configuration. Later capabilities add their section here; the loader
