@@ -1,6 +1,7 @@
 // Istio's ingress gateway chart in its own namespace.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease, mergeValues } from "./helm";
 
 /** Arguments of {@link IstioGateway}. */
@@ -19,6 +20,19 @@ export interface IstioGatewayArgs {
      * installs only once istiod serves.
      */
     readonly istiod: pulumi.Resource;
+}
+
+/** The component's arguments from the stack config: Istio's gateway chart at Istio's version. */
+export function istioGatewayArgs(config: StackConfig, istiod: pulumi.Resource): IstioGatewayArgs {
+    const { gateway, istio } = config;
+    return {
+        namespace: gateway.namespace,
+        releaseName: gateway.releaseName,
+        source: { chart: "gateway", version: istio.version, repository: istio.repository },
+        loadBalancerIP: gateway.loadBalancerIP,
+        values: gateway.values,
+        istiod,
+    };
 }
 
 /** Values for the gateway chart. */

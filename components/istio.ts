@@ -2,6 +2,7 @@
 // each waiting only for what it really needs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease, mergeValues } from "./helm";
 
 type Values = Record<string, unknown>;
@@ -48,6 +49,27 @@ export interface IstioAmbientArgs {
      * CNI must run (and allow istio-cni's plugin) before their pods can start.
      */
     readonly cniRelease?: pulumi.Resource;
+}
+
+/** The component's arguments from the stack config; `cniRelease` is Cilium's, when managed. */
+export function istioAmbientArgs(
+    config: StackConfig,
+    cniRelease?: pulumi.Resource,
+): IstioAmbientArgs {
+    const { istio } = config;
+    const tracing = config.telemetry.tracing;
+    return {
+        version: istio.version,
+        repository: istio.repository,
+        namespace: istio.namespace,
+        releases: istio.releases,
+        ztunnelResources: istio.ztunnel.resources,
+        tracing: tracing.enabled
+            ? { name: tracing.provider, service: tracing.service, port: tracing.port }
+            : undefined,
+        values: istio.values,
+        cniRelease,
+    };
 }
 
 /**

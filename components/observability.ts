@@ -1,6 +1,7 @@
 // Mesh-wide tracing (Telemetry API) and Prometheus scraping of istiod and ztunnel.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "../config/schema";
 
 /** Arguments of {@link MeshObservability}. */
 export interface MeshObservabilityArgs {
@@ -18,6 +19,27 @@ export interface MeshObservabilityArgs {
     };
     /** Scrape interval for the ServiceMonitor and PodMonitor; none when undefined. */
     readonly metricsInterval?: string;
+}
+
+/** The component's arguments from the stack config, for Istio's namespace and CRD release. */
+export function meshObservabilityArgs(
+    config: StackConfig,
+    namespace: pulumi.Input<string>,
+    istioCrds: pulumi.Resource,
+): MeshObservabilityArgs {
+    const { tracing, metrics } = config.telemetry;
+    return {
+        namespace,
+        istioCrds,
+        tracing: tracing.enabled
+            ? {
+                  provider: tracing.provider,
+                  samplingPercentage: tracing.samplingPercentage,
+                  customTags: tracing.customTags,
+              }
+            : undefined,
+        metricsInterval: metrics.enabled ? metrics.interval : undefined,
+    };
 }
 
 const monitoringLabels = {

@@ -72,15 +72,12 @@ export async function planStack(options: PlanStackOptions = {}): Promise<Plan> {
     const settings = readStackFile(options.stackFile ?? stackFilePath(stack));
     const config = structuredClone(settings.config);
     options.edit?.(config);
-    const entry = require.resolve(path.join(PROJECT_ROOT, "index"));
+    // index.ts exports the program as a function: each plan calls it against a fresh runtime.
+    const program = require(path.join(PROJECT_ROOT, "index")) as () => unknown;
     return planProgram({
         stack,
         config: serializeConfig(config),
         secretKeys: settings.secretKeys,
-        program: () => {
-            // Each plan evaluates the program afresh against its own mock runtime.
-            delete require.cache[entry];
-            return require(entry);
-        },
+        program,
     });
 }
