@@ -3,6 +3,7 @@
 // Only types come from the config module: loading its schema from here would load the stack
 // schema from inside a module the stack schema itself loads.
 import type { MeshClient, MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
+import { MTLS_REASON_ANNOTATION } from "../policies/core/model";
 
 /** A PeerAuthentication's mode as Istio's API spells it. */
 export type MtlsMode = "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT";
@@ -17,7 +18,7 @@ export const PEER_AUTHENTICATION = {
 
 /** A PeerAuthentication as Istio reads it (security.istio.io/v1). */
 export interface PeerAuthentication {
-    metadata: { name: string; namespace: string };
+    metadata: { name: string; namespace: string; annotations?: Record<string, string> };
     spec: {
         selector?: { matchLabels?: Record<string, string> };
         mtls?: { mode?: MtlsMode };
@@ -139,13 +140,17 @@ export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthenticatio
     const name = namespacePolicyName(entry);
     if (name !== undefined) {
         policies.push({
-            metadata: { name, namespace: entry.name },
+            metadata: { name, namespace: entry.name, ...reasonAnnotation(entry.reason) },
             spec: { mtls: { mode: entry.mode } },
         });
     }
     for (const exception of entry.exceptions) {
         policies.push({
-            metadata: { name: exception.name, namespace: entry.name },
+            metadata: {
+                name: exception.name,
+                namespace: entry.name,
+                ...reasonAnnotation(exception.reason),
+            },
             spec: {
                 selector: { matchLabels: { ...exception.selector } },
                 portLevelMtls: Object.fromEntries(
@@ -155,6 +160,14 @@ export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthenticatio
         });
     }
     return policies;
+}
+
+/**
+ * The reason for a PERMISSIVE exception, where the policy pack (PMX005) and reviewers of the
+ * cluster can read it.
+ */
+function reasonAnnotation(reason: string | undefined) {
+    return reason === undefined ? {} : { annotations: { [MTLS_REASON_ANNOTATION]: reason } };
 }
 
 /** Every PeerAuthentication the mesh config produces, the mesh-wide default first. */

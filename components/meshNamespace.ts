@@ -69,7 +69,7 @@ export class MeshNamespaces extends pulumi.ComponentResource {
                 `${name}-mtls-${ns}/${policyName}`,
                 {
                     ...PEER_AUTHENTICATION,
-                    metadata: { name: policyName, namespace: namespace(ns) },
+                    metadata: { ...policy.metadata, namespace: namespace(ns) },
                     spec: policy.spec,
                 },
                 { parent: this, dependsOn: [args.istioCrds] },

@@ -1,17 +1,29 @@
-// `npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--json]`
-// Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime.
+// `npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]`
+// Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
+// and what the policy pack (policies/) reports about it.
+import * as fs from "fs";
 import { parseArgs } from "util";
 import { ConfigError } from "../config/load";
 import { Plan, PlannedResource } from "../harness/plan";
+import {
+    hasMandatory,
+    PolicyConfigError,
+    PolicyPackConfig,
+    PolicyRun,
+    runPolicies,
+} from "../harness/policies";
 import { planStack } from "../harness/stack";
 
-/** Exit codes: 0 planned, 1 failed, 2 unusable input (bad config, bad arguments). */
+/**
+ * Exit codes: 0 planned, 1 failed or a mandatory policy violation, 2 unusable input (bad config,
+ * bad policy config, bad arguments).
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** The plan as the `--json` document. */
-export function planDocument(plan: Plan) {
+/** The plan and the policy pack's violations as the `--json` document. */
+export function planDocument(plan: Plan, policies?: PolicyRun) {
     return {
         stack: plan.stack,
         resources: plan.resources.map((r) => ({
@@ -24,6 +36,7 @@ export function planDocument(plan: Plan) {
             options: r.options,
         })),
         outputs: plan.outputs,
+        ...(policies && { violations: policies.violations }),
     };
 }
 
@@ -78,14 +91,40 @@ export function renderTree(plan: Plan): string {
     return lines.join("\n");
 }
 
+/** The policy pack's violations, after the tree. */
+export function renderViolations(plan: Plan, policies: PolicyRun): string {
+    const names = new Map(plan.resources.map((r) => [r.urn, r.name]));
+    const mandatory = policies.violations.filter((v) => v.level === "mandatory").length;
+    if (policies.violations.length === 0) {
+        return "policy violations: none";
+    }
+    const lines = [`policy violations: ${policies.violations.length} (${mandatory} mandatory)`];
+    for (const violation of policies.violations) {
+        const where = violation.urn ? (names.get(violation.urn) ?? violation.urn) : "stack";
+        lines.push(`    ${violation.level} ${violation.code} ${violation.policy}: ${where}`);
+        lines.push(`        ${violation.message}`);
+    }
+    return lines.join("\n");
+}
+
+function readPolicyConfig(file: string): PolicyPackConfig {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return text.trim() === "" ? {} : JSON.parse(text);
+    } catch (error) {
+        throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
+    }
+}
+
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; "stack-file"?: string; json?: boolean };
+    let values: { stack?: string; "stack-file"?: string; "policy-config"?: string; json?: boolean };
     try {
         ({ values } = parseArgs({
             args: argv,
             options: {
                 stack: { type: "string" },
                 "stack-file": { type: "string" },
+                "policy-config": { type: "string" },
                 json: { type: "boolean" },
             },
         }));
@@ -94,11 +133,20 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_USAGE;
     }
     let plan: Plan;
+    let policies: PolicyRun;
     try {
+        const policyConfig = values["policy-config"]
+            ? readPolicyConfig(values["policy-config"])
+            : undefined;
         plan = await planStack({ stack: values.stack, stackFile: values["stack-file"] });
+        policies = await runPolicies(plan, { config: policyConfig });
     } catch (error) {
         if (error instanceof ConfigError) {
             console.error(error.message);
+            return EXIT_USAGE;
+        }
+        if (error instanceof PolicyConfigError) {
+            console.error(`plan: invalid policy config: ${error.message}`);
             return EXIT_USAGE;
         }
         if ((error as NodeJS.ErrnoException).code === "ENOENT") {
@@ -107,16 +155,21 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
-    console.log(values.json ? JSON.stringify(planDocument(plan), null, 2) : renderTree(plan));
-    return EXIT_OK;
+    console.log(
+        values.json
+            ? JSON.stringify(planDocument(plan, policies), null, 2)
+            : `${renderTree(plan)}\n\n${renderViolations(plan, policies)}`,
+    );
+    return hasMandatory(policies) ? EXIT_FAILED : EXIT_OK;
 }
 
 if (require.main === module) {
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        // exitCode, not exit(): exit() would cut off stdout still draining into a pipe.
+        (code) => (process.exitCode = code),
         (error) => {
             console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-            process.exit(EXIT_FAILED);
+            process.exitCode = EXIT_FAILED;
         },
     );
 }

@@ -168,7 +168,26 @@ describe("the picluster stack's mesh namespaces", () => {
         }
     });
 
-    it("reproduces keycloak-istio-mesh as the repository commits it", () => {
+    it("annotates every PERMISSIVE policy with its reason, and no STRICT one", () => {
+        const reasons = resourcesOfType(plan, PEER_AUTHENTICATION).map(
+            (r) =>
+                `${objectRef(r)}: ${inputsOf(r).metadata.annotations?.["picluster-mesh/mtls-reason"] ?? "-"}`,
+        );
+        expect(reasons).to.include.members([
+            "istio-system/default: -",
+            "databases/databases-strict: -",
+            "envoy-gateway-system/envoy-gateway-permissive: External HTTP clients have no SPIFFE identity; STRICT would drop all external traffic.",
+            "databases/cnpg-webhook-permissive: The kube-apiserver calls the CloudNativePG admission webhook (Service 443 to pod 9443) from outside the mesh.",
+        ]);
+        expect(reasons.filter((r) => r.endsWith(": -"))).to.deep.equal([
+            "istio-system/default: -",
+            "databases/databases-strict: -",
+            "e-commerce/e-commerce-strict: -",
+            "kafka/kafka-strict: -",
+        ]);
+    });
+
+    it("reproduces keycloak-istio-mesh as the repository commits it, plus ambient's kubelet probes", () => {
         const policies = resourcesOfType(plan, NETWORK_POLICY);
         expect(policies.map(objectRef)).to.deep.equal(["keycloak/keycloak-istio-mesh"]);
         expect(inputsOf(policies[0]).spec).to.deep.equal({
@@ -195,6 +214,7 @@ describe("the picluster stack's mesh namespaces", () => {
                         { protocol: "TCP", port: 57800 },
                     ],
                 },
+                { from: [{ ipBlock: { cidr: "169.254.7.127/32" } }] },
             ],
         });
     });

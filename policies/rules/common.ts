@@ -1,0 +1,86 @@
+// Helpers and config properties the rule modules share.
+import { ConfigProperty, Finding } from "../core/rule";
+import { apiGroup, KubeObject, MTLS_REASON_ANNOTATION, Subject } from "../core/model";
+
+/** Builds findings for one rule code. */
+export function reporter(code: string) {
+    return (object: Subject | undefined, message: string): Finding => ({ code, message, object });
+}
+
+/** Whether a subject is an object (not a patch) of the kind in an API group. */
+export function isObjectOf(subject: Subject, group: string, kind: string): subject is KubeObject {
+    return (
+        subject.category === "kubernetes" &&
+        !subject.patch &&
+        subject.kind === kind &&
+        apiGroup(subject.apiVersion) === group
+    );
+}
+
+/** Whether an object is an Istio custom resource (any `*.istio.io` group). */
+export function isIstioResource(object: KubeObject): boolean {
+    return apiGroup(object.apiVersion).endsWith(".istio.io");
+}
+
+export const rootNamespaceProperty: ConfigProperty = {
+    type: "string",
+    description: "Istio's root namespace (MeshConfig rootNamespace).",
+    default: "istio-system",
+};
+
+export const reasonAnnotationProperty: ConfigProperty = {
+    type: "string",
+    description:
+        "The annotation that states why a PERMISSIVE exception exists (which client outside the mesh needs it).",
+    default: MTLS_REASON_ANNOTATION,
+};
+
+export const permissiveNamespacesProperty: ConfigProperty = {
+    type: "array",
+    items: { type: "string" },
+    description: "Namespaces that may be PERMISSIVE as a whole (ingress gateways).",
+    default: ["envoy-gateway-system"],
+};
+
+export const ingressNamespacesProperty: ConfigProperty = {
+    type: "array",
+    items: { type: "string" },
+    description:
+        "Namespaces whose gateways take traffic from clients outside the mesh (no SPIFFE identity).",
+    default: ["envoy-gateway-system"],
+};
+
+export interface RootConfig {
+    rootNamespace: string;
+}
+
+/** A string annotation, or undefined. */
+export function annotation(object: KubeObject, key: string): string | undefined {
+    const value = object.metadata.annotations?.[key];
+    return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** `a, b and c`. */
+export function listText(items: readonly string[]): string {
+    if (items.length <= 1) {
+        return items.join("");
+    }
+    return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** `port 80` or `ports 80 and 443`. */
+export function portsText(ports: readonly (string | number)[]): string {
+    return `${ports.length === 1 ? "port" : "ports"} ${listText(ports.map(String))}`;
+}
+
+/** A value at a dotted path of Helm values, or undefined. */
+export function valueAt(values: unknown, path: string): unknown {
+    let current: unknown = values;
+    for (const part of path.split(".")) {
+        if (typeof current !== "object" || current === null) {
+            return undefined;
+        }
+        current = (current as Record<string, unknown>)[part];
+    }
+    return current;
+}

@@ -1,0 +1,26 @@
+// Every rule of the pack, in code order.
+import { Rule } from "../core/rule";
+import { accessRules } from "./access";
+import { authorizationRules } from "./authorization";
+import { meshRules } from "./mesh";
+import { networkRules } from "./network";
+import { observabilityRules } from "./observability";
+import { outsideClientRules } from "./outsideClients";
+import { peerAuthenticationRules } from "./peerAuthentication";
+import { releaseRules } from "./releases";
+
+export const rules: readonly Rule[] = [
+    ...peerAuthenticationRules,
+    ...meshRules,
+    ...networkRules,
+    ...releaseRules,
+    ...observabilityRules,
+    ...accessRules,
+    ...authorizationRules,
+    ...outsideClientRules,
+];
+
+/** The rule with this code. */
+export function ruleByCode(code: string): Rule | undefined {
+    return rules.find((rule) => rule.code === code);
+}

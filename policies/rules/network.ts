@@ -1,0 +1,236 @@
+// Rules on network policies around the mesh: Kubernetes NetworkPolicies in ambient namespaces
+// must let HBONE and the kubelet's SNAT-ed probes in; a cluster-wide Cilium policy must not put
+// the whole cluster into default-deny.
+import { namespaceOf } from "../core/inventory";
+import { describeSelector, Labels, selectorKey, stringMap } from "../core/labels";
+import { describeSubject, KubeObject, Subject } from "../core/model";
+import { Finding, InventoryRule, notApplicable, SubjectRule } from "../core/rule";
+import { isObjectOf, listText, reporter } from "./common";
+
+export const HBONE_PORT = 15008;
+export const KUBELET_PROBE_ADDRESS = "169.254.7.127";
+
+/** Whether an IPv4 CIDR contains an address. */
+export function cidrContains(cidr: string, address: string): boolean {
+    const [network, bitsText] = cidr.split("/");
+    const bits = bitsText === undefined ? 32 : Number(bitsText);
+    const toNumber = (ip: string) => {
+        const parts = ip.split(".").map(Number);
+        if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
+            return undefined;
+        }
+        return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+    };
+    const net = toNumber(network);
+    const ip = toNumber(address);
+    if (net === undefined || ip === undefined || !(bits >= 0 && bits <= 32)) {
+        return false;
+    }
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return (net & mask) >>> 0 === (ip & mask) >>> 0;
+}
+
+/** What the ingress rules of a set of NetworkPolicies let in. */
+interface Allowance {
+    hbone: boolean;
+    probes: boolean;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function coversPort(rule: any, port: number): boolean {
+    const ports: any[] = rule?.ports ?? [];
+    if (ports.length === 0) {
+        return true;
+    }
+    return ports.some((p) => {
+        if ((p?.protocol ?? "TCP") !== "TCP") {
+            return false;
+        }
+        if (p?.port === undefined) {
+            return true;
+        }
+        const end = typeof p.endPort === "number" ? p.endPort : p.port;
+        return typeof p.port === "number" && p.port <= port && port <= end;
+    });
+}
+
+function allowsAddress(rule: any, address: string): boolean {
+    const from: any[] = rule?.from ?? [];
+    if (from.length === 0) {
+        return (rule?.ports ?? []).length === 0;
+    }
+    return (
+        (rule?.ports ?? []).length === 0 &&
+        from.some(
+            (peer) =>
+                typeof peer?.ipBlock?.cidr === "string" &&
+                cidrContains(peer.ipBlock.cidr, address) &&
+                !(peer.ipBlock.except ?? []).some((e: unknown) =>
+                    typeof e === "string" ? cidrContains(e, address) : false,
+                ),
+        )
+    );
+}
+
+function allowance(policy: KubeObject): Allowance {
+    const rules: any[] = policy.body.spec?.ingress ?? [];
+    return {
+        hbone: rules.some((rule) => coversPort(rule, HBONE_PORT)),
+        probes: rules.some((rule) => allowsAddress(rule, KUBELET_PROBE_ADDRESS)),
+    };
+}
+
+function restrictsIngress(policy: KubeObject): boolean {
+    const types: unknown = policy.body.spec?.policyTypes;
+    // Without policyTypes, every NetworkPolicy restricts ingress.
+    return !Array.isArray(types) || types.includes("Ingress");
+}
+
+/** Whether a cluster-wide Cilium policy lets the kubelet's probes into every endpoint. */
+function ciliumAllowsProbes(policy: KubeObject): boolean {
+    const specs: any[] = [policy.body.spec, ...(policy.body.specs ?? [])].filter(Boolean);
+    return specs.some(
+        (spec) =>
+            selectsEverything(spec.endpointSelector) &&
+            (spec.ingress ?? []).some((rule: any) =>
+                [
+                    ...(rule?.fromCIDR ?? []),
+                    ...(rule?.fromCIDRSet ?? []).map((entry: any) => entry?.cidr),
+                ].some(
+                    (cidr) => typeof cidr === "string" && cidrContains(cidr, KUBELET_PROBE_ADDRESS),
+                ),
+            ),
+    );
+}
+
+function selectsEverything(selector: any): boolean {
+    return (
+        selector !== undefined &&
+        selector !== null &&
+        Object.keys(selector.matchLabels ?? {}).length === 0 &&
+        (selector.matchExpressions ?? []).length === 0
+    );
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function podsText(selector: Labels): string {
+    return Object.keys(selector).length > 0 ? `pods ${describeSelector(selector)}` : "every pod";
+}
+
+/** Every subset of a selector's labels, as selector keys (bounded: selectors are small). */
+function subsetKeys(selector: Labels): string[] {
+    const entries = Object.entries(selector).slice(0, 10);
+    const keys: string[] = [];
+    for (let mask = 0; mask < 1 << entries.length; mask++) {
+        keys.push(selectorKey(Object.fromEntries(entries.filter((_, i) => mask & (1 << i)))));
+    }
+    return keys;
+}
+
+const networkReport = reporter("PMX020");
+export const allowAmbientPorts: InventoryRule = {
+    code: "PMX020",
+    name: "networkpolicy-allow-ambient-ports",
+    description:
+        "Checks that every NetworkPolicy restricting ingress in an ambient namespace lets in HBONE (TCP 15008) and the kubelet's probes, which ambient mode SNATs to 169.254.7.127; add ingress rules for port 15008 and for ipBlock 169.254.7.127/32.",
+    enforcementLevel: "mandatory",
+    config: {},
+    scope: "inventory",
+    check(index) {
+        const judged = index
+            .ofKind("NetworkPolicy", ["networking.k8s.io"])
+            .filter((p) => restrictsIngress(p) && index.isAmbient(namespaceOf(p)));
+        if (judged.length === 0) {
+            return notApplicable(
+                "the input has no NetworkPolicy restricting ingress in an ambient namespace",
+            );
+        }
+        const clusterProbes = index
+            .ofKind("CiliumClusterwideNetworkPolicy", ["cilium.io"])
+            .some(ciliumAllowsProbes);
+        // What each (namespace, exact selector) lets in; a policy's pods also get what every
+        // policy whose selector is a subset of its own lets in.
+        const byScope = new Map<string, Allowance>();
+        const selectorOf = (p: KubeObject) => stringMap(p.body.spec?.podSelector?.matchLabels);
+        for (const policy of index.ofKind("NetworkPolicy", ["networking.k8s.io"])) {
+            if ((policy.body.spec?.podSelector?.matchExpressions ?? []).length > 0) {
+                continue; // selects fewer pods than its labels say: cannot vouch for others
+            }
+            const key = `${namespaceOf(policy)}|${selectorKey(selectorOf(policy))}`;
+            const own = allowance(policy);
+            const sum = byScope.get(key) ?? { hbone: false, probes: false };
+            byScope.set(key, { hbone: sum.hbone || own.hbone, probes: sum.probes || own.probes });
+        }
+        const findings: Finding[] = [];
+        for (const policy of judged) {
+            const namespace = namespaceOf(policy);
+            const total = allowance(policy);
+            for (const key of subsetKeys(selectorOf(policy))) {
+                const other = byScope.get(`${namespace}|${key}`);
+                total.hbone ||= other?.hbone ?? false;
+                total.probes ||= other?.probes ?? false;
+            }
+            total.probes ||= clusterProbes;
+            const missing = [
+                ...(total.hbone ? [] : [`HBONE (TCP ${HBONE_PORT})`]),
+                ...(total.probes ? [] : [`the kubelet's probes from ${KUBELET_PROBE_ADDRESS}`]),
+            ];
+            if (missing.length === 0) {
+                continue;
+            }
+            const fixes = [
+                ...(total.hbone ? [] : [`a rule with port ${HBONE_PORT}/TCP`]),
+                ...(total.probes ? [] : [`a rule from ipBlock ${KUBELET_PROBE_ADDRESS}/32`]),
+            ];
+            findings.push(
+                networkReport(
+                    policy,
+                    `${describeSubject(policy)} holds ${podsText(selectorOf(policy))} in the ambient namespace ${namespace} but no NetworkPolicy lets in ${listText(missing)}; add ${listText(fixes)}.`,
+                ),
+            );
+        }
+        return findings;
+    },
+};
+
+function isClusterwidePolicy(subject: Subject): subject is KubeObject {
+    return isObjectOf(subject, "cilium.io", "CiliumClusterwideNetworkPolicy");
+}
+
+const denyReport = reporter("PMX021");
+export const disallowClusterDefaultDeny: SubjectRule = {
+    code: "PMX021",
+    name: "cilium-disallow-clusterwide-default-deny",
+    description:
+        "Checks that a CiliumClusterwideNetworkPolicy selecting every endpoint does not switch the whole cluster into default-deny; set enableDefaultDeny to false for each direction it has rules for, so that it only adds.",
+    enforcementLevel: "mandatory",
+    config: {},
+    scope: "subject",
+    appliesTo: isClusterwidePolicy,
+    check(subject) {
+        const object = subject as KubeObject;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const specs: any[] = [object.body.spec, ...(object.body.specs ?? [])].filter(Boolean);
+        const directions = new Set<string>();
+        for (const spec of specs) {
+            if (!selectsEverything(spec.endpointSelector)) {
+                continue;
+            }
+            for (const direction of ["ingress", "egress"]) {
+                const hasRules =
+                    spec[direction] !== undefined || spec[`${direction}Deny`] !== undefined;
+                if (hasRules && spec.enableDefaultDeny?.[direction] !== false) {
+                    directions.add(direction);
+                }
+            }
+        }
+        return [...directions].map((direction) =>
+            denyReport(
+                subject,
+                `${describeSubject(subject)} selects every endpoint with ${direction} rules, which puts every pod in the cluster into ${direction} default-deny; set spec.enableDefaultDeny.${direction}: false so that it only adds what it allows.`,
+            ),
+        );
+    },
+};
+
+export const networkRules = [allowAmbientPorts, disallowClusterDefaultDeny];

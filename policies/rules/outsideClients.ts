@@ -1,0 +1,231 @@
+// Rules on clients outside the mesh that call into STRICT namespaces: the kube-apiserver calling
+// admission webhooks, and Prometheus scraping metrics ports. Each needs a PERMISSIVE exception on
+// the workload port it calls, or its calls fail.
+import { MeshIndex, namespaceOf, Workload } from "../core/inventory";
+import { describeSelector, Labels, stringMap } from "../core/labels";
+import { describeSubject, KubeObject } from "../core/model";
+import { MtlsModel } from "../core/mtls";
+import { Finding, InventoryRule, notApplicable } from "../core/rule";
+import { reporter, RootConfig, rootNamespaceProperty } from "./common";
+
+/** Pods a caller reaches on one workload port. */
+interface Target {
+    readonly namespace: string;
+    /** The pods' labels: each selected workload's, or the selector's when no workload is known. */
+    readonly pods: readonly Labels[];
+    readonly selector: Labels;
+    readonly port: number;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Resolves a Service port (by number or name) to workload port numbers. */
+function serviceTargets(
+    index: MeshIndex,
+    service: KubeObject,
+    servicePort: number | string,
+): Target[] {
+    const namespace = namespaceOf(service);
+    const selector = stringMap(service.body.spec?.selector);
+    if (Object.keys(selector).length === 0) {
+        return [];
+    }
+    const entry = (service.body.spec?.ports ?? []).find((p: any) =>
+        typeof servicePort === "number" ? p?.port === servicePort : p?.name === servicePort,
+    );
+    if (!entry) {
+        return [];
+    }
+    const workloads = index.workloadsMatching(namespace, selector);
+    return podTargets(namespace, selector, workloads, entry.targetPort ?? entry.port);
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Targets for a port given as a number or a container port name. */
+function podTargets(
+    namespace: string,
+    selector: Labels,
+    workloads: readonly Workload[],
+    port: unknown,
+): Target[] {
+    if (typeof port === "number" || (typeof port === "string" && /^\d+$/.test(port))) {
+        const pods = workloads.length > 0 ? workloads.map((w) => w.labels) : [selector];
+        return [{ namespace, pods, selector, port: Number(port) }];
+    }
+    if (typeof port !== "string") {
+        return [];
+    }
+    // A named port resolves per workload; unresolvable names cannot be judged.
+    return workloads
+        .filter((w) => w.namedPorts.has(port))
+        .map((w) => ({ namespace, pods: [w.labels], selector, port: w.namedPorts.get(port)! }));
+}
+
+/** Whether some pod of the target is STRICT on the port. */
+function strictOnPort(model: MtlsModel, target: Target): boolean {
+    return target.pods.some(
+        (labels) => model.portMode(target.namespace, labels, target.port) === "STRICT",
+    );
+}
+
+const webhookReport = reporter("PMX080");
+export const requireWebhookException: InventoryRule<RootConfig> = {
+    code: "PMX080",
+    name: "webhook-require-permissive-port",
+    description:
+        "Checks that admission webhooks served from ambient namespaces have a PERMISSIVE port exception on the webhook's workload port, since the kube-apiserver is outside the mesh and STRICT breaks every admission call; add a workload-selected PERMISSIVE exception for that port with a reason.",
+    enforcementLevel: "mandatory",
+    config: { rootNamespace: rootNamespaceProperty },
+    scope: "inventory",
+    check(index, config) {
+        const calls: { configuration: KubeObject; target: Target }[] = [];
+        for (const kind of ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]) {
+            for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {
+                for (const webhook of configuration.body.webhooks ?? []) {
+                    const ref = webhook?.clientConfig?.service;
+                    if (!ref?.name || !index.isAmbient(ref.namespace)) {
+                        continue;
+                    }
+                    const service = index.service(ref.namespace, ref.name);
+                    for (const target of service
+                        ? serviceTargets(index, service, ref.port ?? 443)
+                        : []) {
+                        calls.push({ configuration, target });
+                    }
+                }
+            }
+        }
+        if (calls.length === 0) {
+            return notApplicable("the input has no webhook served from an ambient namespace");
+        }
+        const model = index.mtls(config.rootNamespace);
+        return dedupe(
+            calls
+                .filter(({ target }) => strictOnPort(model, target))
+                .map(({ configuration, target }) =>
+                    webhookReport(
+                        configuration,
+                        `${describeSubject(configuration)} calls port ${target.port} of pods ${describeSelector(target.selector)} in ${target.namespace}, which is STRICT; the kube-apiserver is outside the mesh, so admission calls fail; add a workload-selected PERMISSIVE exception for port ${target.port} with a reason.`,
+                    ),
+                ),
+        );
+    },
+};
+
+interface ScrapeConfig extends RootConfig {
+    scraperNamespaces: string[];
+}
+
+const scrapeReport = reporter("PMX081");
+export const requireScrapeException: InventoryRule<ScrapeConfig> = {
+    code: "PMX081",
+    name: "prometheus-require-permissive-scrape-port",
+    description:
+        "Checks that metrics ports Prometheus scrapes in ambient namespaces (ServiceMonitor, PodMonitor, prometheus.io annotations) have a PERMISSIVE port exception while Prometheus is outside the mesh; add a workload-selected PERMISSIVE exception for the port with a reason, or enroll Prometheus's namespace.",
+    enforcementLevel: "advisory",
+    config: {
+        rootNamespace: rootNamespaceProperty,
+        scraperNamespaces: {
+            type: "array",
+            items: { type: "string" },
+            description: "Namespaces Prometheus runs in.",
+            default: ["kube-prom-stack"],
+        },
+    },
+    scope: "inventory",
+    check(index, config) {
+        const scrapes = scrapeTargets(index);
+        if (scrapes.length === 0) {
+            return notApplicable("the input scrapes no port in an ambient namespace");
+        }
+        if (config.scraperNamespaces.some((ns) => index.isAmbient(ns))) {
+            return []; // Prometheus has a mesh identity: STRICT ports accept it.
+        }
+        const model = index.mtls(config.rootNamespace);
+        return dedupe(
+            scrapes
+                .filter(({ target }) => strictOnPort(model, target))
+                .map(({ source, target }) =>
+                    scrapeReport(
+                        source,
+                        `${describeSubject(source)} has Prometheus scrape port ${target.port} of pods ${describeSelector(target.selector)} in ${target.namespace}, which is STRICT; Prometheus is outside the mesh, so add a workload-selected PERMISSIVE exception for port ${target.port} with a reason, or enroll Prometheus's namespace.`,
+                    ),
+                ),
+        );
+    },
+};
+
+function monitorNamespaces(index: MeshIndex, monitor: KubeObject): string[] {
+    const selector = monitor.body.spec?.namespaceSelector;
+    const names: string[] = selector?.any
+        ? index.ambientNamespaces().map((ns) => ns.name)
+        : Array.isArray(selector?.matchNames)
+          ? selector.matchNames
+          : [namespaceOf(monitor)];
+    return names.filter((ns) => index.isAmbient(ns));
+}
+
+function scrapeTargets(index: MeshIndex): { source: KubeObject; target: Target }[] {
+    const scrapes: { source: KubeObject; target: Target }[] = [];
+    for (const monitor of index.ofKind("ServiceMonitor", ["monitoring.coreos.com"])) {
+        const selector = stringMap(monitor.body.spec?.selector?.matchLabels);
+        for (const namespace of monitorNamespaces(index, monitor)) {
+            for (const service of index.servicesLabelled(namespace, selector)) {
+                for (const endpoint of monitor.body.spec?.endpoints ?? []) {
+                    const targets =
+                        endpoint?.targetPort !== undefined
+                            ? podTargets(
+                                  namespace,
+                                  stringMap(service.body.spec?.selector),
+                                  index.workloadsMatching(
+                                      namespace,
+                                      stringMap(service.body.spec?.selector),
+                                  ),
+                                  endpoint.targetPort,
+                              )
+                            : serviceTargets(index, service, endpoint?.port);
+                    targets.forEach((target) => scrapes.push({ source: monitor, target }));
+                }
+            }
+        }
+    }
+    for (const monitor of index.ofKind("PodMonitor", ["monitoring.coreos.com"])) {
+        const selector = stringMap(monitor.body.spec?.selector?.matchLabels);
+        for (const namespace of monitorNamespaces(index, monitor)) {
+            const workloads = index.workloadsMatching(namespace, selector);
+            for (const endpoint of monitor.body.spec?.podMetricsEndpoints ?? []) {
+                const port = endpoint?.portNumber ?? endpoint?.port ?? endpoint?.targetPort;
+                podTargets(namespace, selector, workloads, port).forEach((target) =>
+                    scrapes.push({ source: monitor, target }),
+                );
+            }
+        }
+    }
+    for (const workload of index.workloads()) {
+        const port = workload.annotations["prometheus.io/port"];
+        if (
+            workload.annotations["prometheus.io/scrape"] === "true" &&
+            port &&
+            index.isAmbient(workload.namespace)
+        ) {
+            podTargets(workload.namespace, workload.labels, [workload], port).forEach((target) =>
+                scrapes.push({ source: workload.object, target }),
+            );
+        }
+    }
+    return scrapes;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+    const seen = new Set<string>();
+    return findings.filter((f) => {
+        const source = f.object?.source;
+        const key = `${source?.urn ?? `${source?.file}:${source?.line}`}|${f.message}`;
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
+    });
+}
+
+export const outsideClientRules = [requireWebhookException, requireScrapeException];

@@ -1,0 +1,154 @@
+// Fixture suites for the policy pack, in the manner of Kyverno's and Gatekeeper's: one folder per
+// rule code under fixtures/, holding pass*.yaml, fail*.yaml and not-applicable*.yaml files. Each
+// file is multi-document YAML: a header document `fixture: {description, config, expect,
+// notApplicable}`, then the resources. A resource is a Kubernetes object, or a Pulumi resource
+// written as `{type, name, dependsOn, inputs}`, marked by `inputs` (Helm releases, Keycloak clients, patches, or any
+// object that needs dependency edges). Objects get the Pulumi type `kubernetes:<apiVersion>:<Kind>`
+// and the name `<namespace>/<name>` (or `<name>` when cluster-scoped) unless they say otherwise.
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { Plan, PlannedResource } from "../../harness/plan";
+
+export const FIXTURES = path.join(__dirname, "fixtures");
+
+export type FixtureKind = "pass" | "fail" | "not-applicable";
+
+export interface Expectation {
+    /** The Pulumi name of the resource the violation is reported on, or "stack". */
+    resource: string;
+    message: string;
+}
+
+export interface Fixture {
+    code: string;
+    file: string;
+    kind: FixtureKind;
+    description: string;
+    /** The rule's config, as `--policy-pack-config` would give it. */
+    config?: Record<string, unknown>;
+    expect: Expectation[];
+    /** The reason a not-applicable fixture expects. */
+    notApplicable?: string;
+    plan: Plan;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function typeOf(object: any): string {
+    const apiVersion: string = object?.apiVersion ?? "";
+    const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+    return `kubernetes:${group}:${object?.kind}`;
+}
+
+function nameOf(object: any): string {
+    const { name, namespace } = object?.metadata ?? {};
+    return namespace ? `${namespace}/${name}` : String(name);
+}
+
+/** The planned resources a fixture file describes. */
+export function fixtureResources(documents: any[], file: string): PlannedResource[] {
+    const urn = (type: string, name: string) =>
+        `urn:pulumi:fixture::picluster-mesh::${type}::${name}`;
+    const written = documents.map((doc) => {
+        // Kubernetes objects have a top-level `type` too (Secrets): only `inputs` marks a wrapper.
+        if (doc.inputs === undefined) {
+            return { type: typeOf(doc), name: nameOf(doc), inputs: doc, dependsOn: [] as string[] };
+        }
+        const inputs = doc.inputs;
+        const type: string = doc.type ?? typeOf(inputs);
+        const name: string = doc.name ?? nameOf(inputs);
+        return { type, name, inputs, dependsOn: (doc.dependsOn ?? []) as string[] };
+    });
+    const urns = new Map(written.map((r) => [r.name, urn(r.type, r.name)]));
+    if (urns.size !== written.length) {
+        throw new Error(`${file}: two resources share a name`);
+    }
+    return written.map((r) => ({
+        urn: urns.get(r.name)!,
+        type: r.type,
+        name: r.name,
+        parent: null,
+        dependsOn: r.dependsOn.map((name) => {
+            const target = urns.get(name);
+            if (!target) {
+                throw new Error(`${file}: ${r.name} depends on ${name}, which the file lacks`);
+            }
+            return target;
+        }),
+        inputs: r.inputs,
+        custom: true,
+        options: {
+            protect: false,
+            retainOnDelete: false,
+            import: null,
+            ignoreChanges: [],
+            provider: null,
+        },
+    }));
+}
+
+function kindOf(file: string): FixtureKind | undefined {
+    return (["not-applicable", "pass", "fail"] as const).find((kind) =>
+        path.basename(file).startsWith(kind),
+    );
+}
+
+/** Reads one fixture file. */
+export function readFixture(file: string): Fixture {
+    const documents = parseAllDocuments(fs.readFileSync(file, "utf8")).map((doc) => {
+        if (doc.errors.length > 0) {
+            throw new Error(`${file}: ${doc.errors[0].message}`);
+        }
+        return doc.toJS();
+    });
+    const [header, ...resources] = documents;
+    if (!header?.fixture) {
+        throw new Error(`${file}: the first document must be the fixture header`);
+    }
+    const kind = kindOf(file);
+    if (!kind) {
+        throw new Error(`${file}: fixture files are named pass*, fail* or not-applicable*`);
+    }
+    const plan: Plan = {
+        stack: "fixture",
+        resources: fixtureResources(resources, file),
+        outputs: {},
+    };
+    const names = new Set(plan.resources.map((r) => r.name));
+    const expect: Expectation[] = header.fixture.expect ?? [];
+    for (const expectation of expect) {
+        if (expectation.resource !== "stack" && !names.has(expectation.resource)) {
+            throw new Error(
+                `${file}: expects a violation on ${expectation.resource}, which the file lacks`,
+            );
+        }
+    }
+    return {
+        code: path.basename(path.dirname(file)),
+        file: path.relative(FIXTURES, file),
+        kind,
+        description: header.fixture.description,
+        config: header.fixture.config,
+        expect,
+        notApplicable: header.fixture.notApplicable,
+        plan,
+    };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Every fixture folder (named after a rule code). */
+export function fixtureFolders(): string[] {
+    return fs
+        .readdirSync(FIXTURES, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+}
+
+/** Every fixture file in a folder. */
+export function fixtureFiles(code: string): string[] {
+    return fs
+        .readdirSync(path.join(FIXTURES, code))
+        .sort()
+        .map((name) => path.join(FIXTURES, code, name));
+}
