@@ -1,5 +1,8 @@
 // Lookups over a plan, shared by the specs.
 import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config/load";
 import { PROJECT } from "../config/schema";
 import { Plan, PlannedResource } from "../harness/plan";
@@ -51,4 +54,33 @@ export function configRejection(raw: Record<string, unknown>): string {
         return (error as Error).message;
     }
     throw new Error("expected the config to be rejected");
+}
+
+/** Runs a script's `main` and captures what it prints. */
+export async function runCommand(
+    main: (argv: string[]) => Promise<number>,
+    args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const { log, error } = console;
+    console.log = (...parts: unknown[]) => out.push(parts.join(" "));
+    console.error = (...parts: unknown[]) => err.push(parts.join(" "));
+    try {
+        const code = await main(args);
+        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+    } finally {
+        console.log = log;
+        console.error = error;
+    }
+}
+
+/** Writes files (path → text) into a fresh temporary directory and returns its path. */
+export function writeTree(files: Record<string, string>): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "picluster-mesh-"));
+    for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        fs.writeFileSync(path.join(root, name), text);
+    }
+    return root;
 }

@@ -1,0 +1,54 @@
+// `npm run --silent mesh-lint -- [--json] PATH...`
+// Runs the policy pack's rules over plain Kubernetes YAML (files and directories, Kustomize and
+// Flux trees, Helm-rendered output) and prints the findings grouped by file.
+import { parseArgs } from "util";
+import { UnusableInputError } from "../lint/files";
+import { hasMandatory, lintDocument, lintPaths, renderText } from "../lint/lint";
+
+/** Exit codes: 0 no mandatory finding, 1 a mandatory finding, 2 unusable input. */
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_UNUSABLE = 2;
+
+const USAGE = "usage: npm run --silent mesh-lint -- [--json] PATH...";
+
+export async function main(argv: string[]): Promise<number> {
+    let values: { json?: boolean };
+    let positionals: string[];
+    try {
+        ({ values, positionals } = parseArgs({
+            args: argv,
+            options: { json: { type: "boolean" } },
+            allowPositionals: true,
+        }));
+    } catch (error) {
+        console.error(`mesh-lint: ${(error as Error).message}`);
+        return EXIT_UNUSABLE;
+    }
+    if (positionals.length === 0) {
+        console.error(`mesh-lint: no path given; ${USAGE}`);
+        return EXIT_UNUSABLE;
+    }
+    let result;
+    try {
+        result = lintPaths(positionals);
+    } catch (error) {
+        if (error instanceof UnusableInputError) {
+            console.error(`mesh-lint: ${error.message}`);
+            return EXIT_UNUSABLE;
+        }
+        throw error;
+    }
+    console.log(values.json ? JSON.stringify(lintDocument(result), null, 2) : renderText(result));
+    return hasMandatory(result) ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+            process.exit(EXIT_UNUSABLE);
+        },
+    );
+}

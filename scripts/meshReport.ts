@@ -1,0 +1,131 @@
+// `npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]`
+// Prints the mesh's effective mTLS table and topology diagram as Markdown, from a stack's plan
+// or from YAML files. `--write-readme` puts the stack's report into README.md between the
+// mesh-report markers (a test fails when that section is stale).
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import type { MeshSummary } from "../components/mesh";
+import { ConfigError } from "../config/load";
+import { Plan } from "../harness/plan";
+import { PROJECT_ROOT, planStack } from "../harness/stack";
+import { UnusableInputError } from "../lint/files";
+import { meshReport, renderReport } from "../lint/report";
+import { readYamlInput } from "../lint/yaml";
+import { toInventory } from "../policies/adapters/pulumi";
+import { Inventory } from "../policies/core/model";
+
+export const EXIT_OK = 0;
+export const EXIT_UNUSABLE = 2;
+
+const USAGE = "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]";
+
+export const README = path.join(PROJECT_ROOT, "README.md");
+const START = "<!-- mesh-report:start -->";
+const END = "<!-- mesh-report:end -->";
+
+/** The model of a plan: what the policy pack sees during `pulumi preview`. */
+export function planInventory(plan: Plan): Inventory {
+    return toInventory(
+        plan.resources.map((resource) => ({
+            type: resource.type,
+            urn: resource.urn,
+            name: resource.name,
+            props: resource.inputs,
+            dependencies: resource.dependsOn,
+        })),
+    );
+}
+
+/** The report of a stack, with the reasons and clients its config gives. */
+export async function stackReport(stack: string): Promise<string> {
+    const plan = await planStack({ stack });
+    const summary = plan.outputs.mesh as MeshSummary | undefined;
+    return renderReport(meshReport(planInventory(plan), { summary }));
+}
+
+/** The report of YAML files and directories, with the reasons their objects carry. */
+export function yamlReport(paths: readonly string[]): string {
+    return renderReport(meshReport(readYamlInput(paths).inventory));
+}
+
+/** The generated text between the README's markers, or undefined when the markers are missing. */
+export function readmeSection(readme: string): string | undefined {
+    const start = readme.indexOf(START);
+    const end = readme.indexOf(END);
+    if (start < 0 || end < start) {
+        return undefined;
+    }
+    return readme.slice(start + START.length, end);
+}
+
+/** The section as `--write-readme` writes it: the report, kept out of prettier's hands. */
+export function readmeBlock(report: string): string {
+    return `\n<!-- prettier-ignore-start -->\n${report}\n<!-- prettier-ignore-end -->\n`;
+}
+
+/** The README with the section between the markers replaced. */
+export function withReport(readme: string, report: string): string {
+    const start = readme.indexOf(START) + START.length;
+    return readme.slice(0, start) + readmeBlock(report) + readme.slice(readme.indexOf(END));
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let values: { stack?: string; "write-readme"?: boolean };
+    let positionals: string[];
+    try {
+        ({ values, positionals } = parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, "write-readme": { type: "boolean" } },
+            allowPositionals: true,
+        }));
+    } catch (error) {
+        console.error(`mesh-report: ${(error as Error).message}`);
+        return EXIT_UNUSABLE;
+    }
+    if ((values.stack === undefined) === (positionals.length === 0)) {
+        console.error(`mesh-report: give either --stack or paths; ${USAGE}`);
+        return EXIT_UNUSABLE;
+    }
+    if (values["write-readme"] && values.stack === undefined) {
+        console.error(`mesh-report: --write-readme takes the report of a stack; ${USAGE}`);
+        return EXIT_UNUSABLE;
+    }
+    let report: string;
+    try {
+        report =
+            values.stack !== undefined ? await stackReport(values.stack) : yamlReport(positionals);
+    } catch (error) {
+        if (error instanceof ConfigError || error instanceof UnusableInputError) {
+            console.error(`mesh-report: ${error.message}`);
+            return EXIT_UNUSABLE;
+        }
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+            console.error(`mesh-report: cannot read ${(error as NodeJS.ErrnoException).path}`);
+            return EXIT_UNUSABLE;
+        }
+        throw error;
+    }
+    if (!values["write-readme"]) {
+        console.log(report);
+        return EXIT_OK;
+    }
+    const readme = fs.readFileSync(README, "utf8");
+    if (readmeSection(readme) === undefined) {
+        console.error(`mesh-report: README.md has no ${START} … ${END} markers`);
+        return EXIT_UNUSABLE;
+    }
+    fs.writeFileSync(README, withReport(readme, report));
+    console.log(`mesh-report: wrote the ${values.stack} report into README.md`);
+    return EXIT_OK;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+            process.exit(EXIT_UNUSABLE);
+        },
+    );
+}

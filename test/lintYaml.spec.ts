@@ -1,0 +1,225 @@
+import { expect } from "chai";
+import * as path from "path";
+import { collectYamlFiles } from "../lint/files";
+import { readYamlInput, YAML_CAPABILITIES } from "../lint/yaml";
+import { MeshIndex } from "../policies/core/inventory";
+import { KubeObject } from "../policies/core/model";
+import { writeTree } from "./helpers";
+
+const CORRECTED = path.relative(
+    process.cwd(),
+    path.join(__dirname, "fixtures", "flux", "corrected"),
+);
+
+/** `Kind namespace/name @ file:line (patch)`, relative to `root`. */
+function summary(object: KubeObject, root: string): string {
+    const { kind, metadata, source, patch } = object;
+    const where = `${path.relative(root, source.file!)}:${source.line}`;
+    return `${kind} ${metadata.namespace ?? "-"}/${metadata.name} @ ${where}${patch ? " (patch)" : ""}`;
+}
+
+function objectsOf(root: string, paths: string[] = [root]): string[] {
+    return readYamlInput(paths).inventory.objects.map((o) => summary(o, root));
+}
+
+describe("the YAML input adapter", () => {
+    const corrected = readYamlInput([CORRECTED]);
+    const find = (kind: string, name: string) =>
+        corrected.inventory.objects.filter((o) => o.kind === kind && o.metadata.name === name);
+
+    it("declares that plain YAML has no Helm release values and no dependency edges", () => {
+        expect(corrected.inventory.capabilities).to.deep.equal({
+            helmReleases: false,
+            dependencies: false,
+        });
+        expect(YAML_CAPABILITIES).to.deep.equal({ helmReleases: false, dependencies: false });
+        expect(corrected.inventory.releases).to.deep.equal([]);
+    });
+
+    it("reads every document of a multi-document file with the line its content starts at", () => {
+        const file = `${CORRECTED}/kubernetes/platform/istio/app/base/helm.yaml`;
+        expect(
+            corrected.inventory.objects
+                .filter((o) => o.source.file === file)
+                .map((o) => `${o.kind} ${o.metadata.name}:${o.source.line}`),
+        ).to.deep.equal([
+            "HelmRepository istio:2",
+            "HelmRelease istio-base:10",
+            "HelmRelease istio-cni:40",
+            "HelmRelease istio-istiod:72",
+            "HelmRelease istio-ztunnel:105",
+        ]);
+    });
+
+    it("leaves Flux's unresolved ${VARS} as strings", () => {
+        const [gateway] = find("Gateway", "public-gateway");
+        expect(gateway.body.spec.infrastructure.annotations).to.deep.equal({
+            "io.cilium/lb-ipam-ips": "${HTTP_GATEWAY_LOAD_BALANCER_IP}",
+        });
+        expect(gateway.body.spec.listeners[1].hostname).to.equal("*.${CLUSTER_DOMAIN}");
+    });
+
+    it("gives objects the namespace of the kustomization that includes them, components too", () => {
+        expect(find("HelmRelease", "envoy-gateway")[0].metadata.namespace).to.equal(
+            "envoy-gateway-system",
+        );
+        // The route component is included by the prod overlay, which sets namespace kiali.
+        expect(find("HTTPRoute", "kiali-console")[0].metadata.namespace).to.equal("kiali");
+    });
+
+    it("gives the objects under a Flux Kustomization's path its targetNamespace", () => {
+        expect(find("HelmRelease", "cilium")[0].metadata.namespace).to.equal("kube-system");
+        expect(find("ServiceMonitor", "istio-istiod")[0].metadata.namespace).to.equal(
+            "istio-system",
+        );
+    });
+
+    it("leaves cluster-scoped objects without a namespace", () => {
+        expect(find("Namespace", "kiali")[0].metadata.namespace).to.equal(undefined);
+        expect(
+            find("CiliumClusterwideNetworkPolicy", "allow-ambient-hostprobes")[0].metadata
+                .namespace,
+        ).to.equal(undefined);
+    });
+
+    it("marks the documents a kustomization lists as patches, and enrolls namespaces through them", () => {
+        expect(
+            corrected.inventory.objects
+                .filter((o) => o.kind === "Namespace")
+                .map((o) => `${o.metadata.name}${o.patch ? " patch" : ""}`),
+        ).to.deep.equal([
+            "e-commerce",
+            "e-commerce patch",
+            "databases",
+            "databases patch",
+            "envoy-gateway-system",
+            "envoy-gateway-system patch",
+            "istio-system",
+            "kafka",
+            "kafka patch",
+            "keycloak",
+            "keycloak patch",
+            "kiali",
+        ]);
+        const index = new MeshIndex(corrected.inventory);
+        expect(index.ambientNamespaces().map((ns) => ns.name)).to.deep.equal([
+            "e-commerce",
+            "databases",
+            "envoy-gateway-system",
+            "kafka",
+            "keycloak",
+        ]);
+    });
+
+    it("skips YAML that is not a Kubernetes object: kustomizations, values, JSON patches, notes", () => {
+        const files = new Set(corrected.inventory.objects.map((o) => o.source.file));
+        for (const skipped of [
+            "kubernetes/platform/istio/app/base/kustomization.yaml",
+            "kubernetes/platform/istio/app/base/values/istio-cni-values.yaml",
+            "kubernetes/platform/istio/app/base/kustomizeconfig.yaml",
+            "kubernetes/platform/kiali/app/base/values.yaml",
+            "kubernetes/platform/keycloak/app/components/istio/keycloak-additionalOptions.yaml",
+            "rendered/README.yaml",
+        ]) {
+            expect(files.has(`${CORRECTED}/${skipped}`), skipped).to.equal(false);
+        }
+        expect(corrected.files).to.have.length(106);
+        expect(corrected.inventory.objects).to.have.length(67);
+        expect(corrected.skipped).to.equal(53);
+    });
+
+    it("lets an overlay's namespace win over its base's, as kustomize build does", () => {
+        const root = writeTree({
+            "base/kustomization.yaml": "namespace: base-ns\nresources: [app.yaml]\n",
+            "base/app.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: app\n",
+            "overlay/kustomization.yaml": "namespace: overlay-ns\nresources: [../base]\n",
+        });
+        expect(objectsOf(root)).to.deep.equal(["Service overlay-ns/app @ base/app.yaml:1"]);
+    });
+
+    it("reads patches given by path, by patchesStrategicMerge and inline, naming the target", () => {
+        const root = writeTree({
+            "kustomization.yaml": `resources: [ns.yaml]
+patchesStrategicMerge:
+  - label.yaml
+patches:
+  - target: {kind: Namespace, name: shop}
+    patch: |-
+      apiVersion: v1
+      kind: Namespace
+      metadata:
+        labels:
+          istio.io/dataplane-mode: ambient
+`,
+            "ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+            "label.yaml":
+                "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: a\n",
+        });
+        const input = readYamlInput([root]);
+        expect(input.inventory.objects.map((o) => summary(o, root))).to.deep.equal([
+            "Namespace -/shop @ kustomization.yaml:5 (patch)",
+            "Namespace -/shop @ label.yaml:1 (patch)",
+            "Namespace -/shop @ ns.yaml:1",
+        ]);
+        expect(new MeshIndex(input.inventory).isAmbient("shop")).to.equal(true);
+    });
+
+    it("reads each item of a List with the line it starts at", () => {
+        const root = writeTree({
+            "list.yaml": `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: one, namespace: a}
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: two, namespace: a}
+`,
+        });
+        expect(objectsOf(root)).to.deep.equal([
+            "ConfigMap a/one @ list.yaml:4",
+            "ConfigMap a/two @ list.yaml:7",
+        ]);
+    });
+
+    it("reads Helm-rendered output: Source comments, empty documents and all", () => {
+        const root = writeTree({
+            "rendered.yaml": `---
+# Source: chart/templates/empty.yaml
+---
+# Source: chart/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+`,
+        });
+        expect(objectsOf(root)).to.deep.equal(["Service shop/web @ rendered.yaml:5"]);
+    });
+
+    it("walks directories for .yaml and .yml files in name order, skipping hidden directories", () => {
+        const root = writeTree({
+            "b.yml": "",
+            "a.yaml": "",
+            "notes.txt": "",
+            ".git/config.yaml": "",
+            "sub/c.yaml": "",
+        });
+        expect(collectYamlFiles([root]).map((f) => path.relative(root, f.display))).to.deep.equal([
+            "a.yaml",
+            "b.yml",
+            "sub/c.yaml",
+        ]);
+    });
+
+    it("reads a file named on the command line whatever its extension, and each file once", () => {
+        const root = writeTree({ "manifest.txt": "", "a.yaml": "" });
+        expect(
+            collectYamlFiles([`${root}/manifest.txt`, root, `${root}/a.yaml`]).map((f) =>
+                path.relative(root, f.display),
+            ),
+        ).to.deep.equal(["manifest.txt", "a.yaml"]);
+    });
+});

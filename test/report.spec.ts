@@ -1,0 +1,325 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import type { MeshSummary } from "../components/mesh";
+import { planStack } from "../harness/stack";
+import { meshReport, MeshReport, renderReport } from "../lint/report";
+import { readYamlInput, yamlInput } from "../lint/yaml";
+import {
+    main,
+    planInventory,
+    README,
+    readmeBlock,
+    readmeSection,
+    stackReport,
+    withReport,
+} from "../scripts/meshReport";
+import { runCommand } from "./helpers";
+
+const FLUX = path.relative(process.cwd(), path.join(__dirname, "fixtures", "flux"));
+
+/** The report of YAML documents given as text. */
+function reportOf(...documents: string[]): MeshReport {
+    const text = documents.join("---\n");
+    return meshReport(yamlInput([{ display: "test.yaml", real: "/test.yaml", text }]).inventory);
+}
+
+/** Each namespace as `name MODE (decided by)` and its exceptions as `name: port MODE, …`. */
+function rows(report: MeshReport): string[] {
+    return report.namespaces.flatMap((ns) => [
+        `${ns.name} ${ns.mode} (${ns.decidedBy})`,
+        ...ns.exceptions.map(
+            (e) =>
+                `  ${e.name} [${e.mode}]: ${e.ports.map((p) => `${p.port} ${p.mode}`).join(", ")}` +
+                (e.ignored ? ` (ignored: ${e.ignored})` : ""),
+        ),
+    ]);
+}
+
+const namespace = (name: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}
+  labels:
+    istio.io/dataplane-mode: ambient
+`;
+
+function peerAuthentication(
+    ns: string,
+    name: string,
+    spec: string,
+    extra: { created?: string; reason?: string } = {},
+) {
+    return `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: ${name}
+  namespace: ${ns}
+${extra.created ? `  creationTimestamp: "${extra.created}"\n` : ""}${extra.reason ? `  annotations:\n    picluster-mesh/mtls-reason: ${extra.reason}\n` : ""}spec:
+${spec}`;
+}
+
+const MESH_STRICT = peerAuthentication("istio-system", "default", "  mtls: {mode: STRICT}\n");
+
+describe("mesh-report's effective mTLS, with the policy pack's precedence", () => {
+    it("gives the corrected Flux tree's namespaces and exceptions their modes", () => {
+        const report = meshReport(readYamlInput([`${FLUX}/corrected`]).inventory);
+        expect(report.mesh).to.deep.equal({
+            mode: "STRICT",
+            decidedBy: "mesh-wide `istio-system/default`",
+        });
+        expect(rows(report)).to.deep.equal([
+            "e-commerce STRICT (namespace-wide `e-commerce-strict`)",
+            "databases STRICT (namespace-wide `databases-strict`)",
+            "  cnpg-metrics-permissive [STRICT]: 9187 PERMISSIVE",
+            "  mongodb-metrics-permissive [STRICT]: 9216 PERMISSIVE",
+            "  valkey-metrics-permissive [STRICT]: 9121 PERMISSIVE",
+            "  cnpg-webhook-permissive [STRICT]: 9443 PERMISSIVE",
+            "  postgres-keycloak-metrics-permissive [STRICT]: 9187 PERMISSIVE",
+            "envoy-gateway-system PERMISSIVE (namespace-wide `envoy-gateway-permissive`)",
+            "kafka STRICT (namespace-wide `kafka-strict`)",
+            "  kafka-broker-metrics-permissive [STRICT]: 9404 PERMISSIVE",
+            "  entity-operator-metrics-permissive [STRICT]: 8081 PERMISSIVE",
+            "  strimzi-operator-permissive [STRICT]: 8080 PERMISSIVE, 8443 PERMISSIVE",
+            "keycloak STRICT (mesh-wide `istio-system/default`)",
+            "  keycloak-permissive [STRICT]: 8080 PERMISSIVE",
+        ]);
+        expect(report.namespaces[2].reason).to.equal("External clients lack SPIFFE identities");
+        expect(report.ignored).to.deep.equal([]);
+    });
+
+    it("shows the broken tree as Istio would apply it: keycloak PERMISSIVE, port settings ignored", () => {
+        const report = meshReport(readYamlInput([`${FLUX}/broken`]).inventory);
+        expect(report.mesh.mode).to.equal("PERMISSIVE");
+        expect(rows(report).filter((row) => !row.startsWith(" "))).to.deep.equal([
+            "e-commerce STRICT (namespace-wide `e-commerce-strict`)",
+            "databases STRICT (namespace-wide `databases-strict`)",
+            "envoy-gateway-system STRICT (namespace-wide `envoy-gateway-strict`)",
+            "kafka STRICT (namespace-wide `kafka-strict`)",
+            "keycloak PERMISSIVE (Istio's default: no mesh-wide policy in istio-system)",
+        ]);
+        expect(report.ignored).to.deep.equal([
+            "databases/databases-strict: its portLevelMtls is ignored, since it selects no workload (Istio rejects it).",
+            "keycloak/keycloak-permissive: its portLevelMtls is ignored, since it selects no workload (Istio rejects it).",
+        ]);
+    });
+
+    it("lets an UNSET namespace-wide mode inherit the mesh's, and port UNSET the workload's", () => {
+        const report = reportOf(
+            MESH_STRICT,
+            namespace("shop"),
+            peerAuthentication("shop", "shop-unset", "  mtls: {mode: UNSET}\n"),
+            peerAuthentication(
+                "shop",
+                "web",
+                "  selector: {matchLabels: {app: web}}\n  mtls: {mode: PERMISSIVE}\n  portLevelMtls:\n    '8080': {mode: UNSET}\n    '9090': {mode: STRICT}\n",
+            ),
+        );
+        expect(rows(report)).to.deep.equal([
+            "shop STRICT (mesh-wide `istio-system/default`)",
+            "  web [PERMISSIVE]: 8080 PERMISSIVE, 9090 STRICT",
+        ]);
+    });
+
+    it("counts only the oldest namespace-wide policy and the oldest workload policy that selects pods", () => {
+        const report = reportOf(
+            MESH_STRICT,
+            namespace("shop"),
+            peerAuthentication("shop", "newer", "  mtls: {mode: PERMISSIVE}\n", {
+                created: "2026-02-01T00:00:00Z",
+            }),
+            peerAuthentication("shop", "older", "  mtls: {mode: STRICT}\n", {
+                created: "2026-01-01T00:00:00Z",
+            }),
+            peerAuthentication(
+                "shop",
+                "api",
+                "  selector: {matchLabels: {app: api}}\n  portLevelMtls:\n    '9443': {mode: PERMISSIVE}\n",
+            ),
+            peerAuthentication(
+                "shop",
+                "api-v2",
+                "  selector: {matchLabels: {app: api, version: v2}}\n  portLevelMtls:\n    '8080': {mode: PERMISSIVE}\n",
+            ),
+        );
+        expect(rows(report)).to.deep.equal([
+            "shop STRICT (namespace-wide `older`)",
+            "  api [STRICT]: 9443 PERMISSIVE",
+            "  api-v2 [STRICT]: 8080 STRICT (ignored: Istio applies the older api to the pods it selects)",
+        ]);
+        expect(report.ignored).to.deep.equal([
+            "shop/newer: the older shop/older holds the same scope.",
+        ]);
+    });
+
+    it("ignores workload selectors in the root namespace and DISABLE modes", () => {
+        const report = reportOf(
+            MESH_STRICT,
+            namespace("shop"),
+            peerAuthentication(
+                "istio-system",
+                "root-selector",
+                "  selector: {matchLabels: {app: web}}\n  mtls: {mode: PERMISSIVE}\n",
+            ),
+            peerAuthentication("shop", "shop-disable", "  mtls: {mode: DISABLE}\n"),
+        );
+        expect(rows(report)).to.deep.equal(["shop STRICT (mesh-wide `istio-system/default`)"]);
+        expect(report.ignored).to.deep.equal([
+            "istio-system/root-selector: Istio ignores workload selectors in the root namespace istio-system.",
+            "shop/shop-disable: ambient mode ignores mode DISABLE.",
+        ]);
+    });
+
+    it("renders the table and the topology as Markdown and Mermaid", () => {
+        const report = reportOf(
+            MESH_STRICT,
+            namespace("gateway"),
+            namespace("db"),
+            peerAuthentication("gateway", "gateway-permissive", "  mtls: {mode: PERMISSIVE}\n", {
+                reason: "External clients have no identity",
+            }),
+            peerAuthentication(
+                "db",
+                "webhook",
+                "  selector: {matchLabels: {app: operator}}\n  portLevelMtls:\n    '9443': {mode: PERMISSIVE}\n",
+                { reason: "kube-apiserver calls the webhook" },
+            ),
+        );
+        expect(renderReport(report)).to.equal(
+            [
+                "### Effective mTLS",
+                "",
+                "Mesh-wide default: **STRICT** (mesh-wide `istio-system/default`). Computed with the policy pack's precedence: workload over namespace over mesh, UNSET inherits, the oldest policy of a scope wins.",
+                "",
+                "| Namespace | Mode                                             | Exception | Selector       | Ports           | Client | Reason                            |",
+                "| --------- | ------------------------------------------------ | --------- | -------------- | --------------- | ------ | --------------------------------- |",
+                "| `gateway` | PERMISSIVE (namespace-wide `gateway-permissive`) |           | all workloads  | all             |        | External clients have no identity |",
+                "| `db`      | STRICT (mesh-wide `istio-system/default`)        |           |                |                 |        |                                   |",
+                "|           |                                                  | `webhook` | `app=operator` | 9443 PERMISSIVE |        | kube-apiserver calls the webhook  |",
+                "",
+                "### Topology",
+                "",
+                "```mermaid",
+                "graph TB",
+                '    subgraph outside["Outside the mesh"]',
+                '        client_unknown["clients outside the mesh"]',
+                "    end",
+                '    subgraph node["Kubernetes node"]',
+                '        ztunnel["ztunnel<br/>(per-node L4 proxy)"]',
+                '        subgraph ns0["gateway: PERMISSIVE"]',
+                '            ns0_pods["all workloads<br/>PERMISSIVE"]',
+                "        end",
+                '        subgraph ns1["db: STRICT"]',
+                '            ns1_pods["other workloads<br/>STRICT"]',
+                '            ns1_x0["webhook<br/>app=operator"]',
+                "        end",
+                "    end",
+                '    client_unknown -->|"any port"| ns0_pods',
+                '    ztunnel <-->|"HBONE mTLS"| ns0',
+                '    client_unknown -->|":9443"| ns1_x0',
+                '    ztunnel <-->|"HBONE mTLS"| ns1',
+                "    style ns0 fill:#fff3e0,stroke:#e65100",
+                "    style ns1 fill:#e3f2fd,stroke:#1565c0",
+                "```",
+            ].join("\n"),
+        );
+    });
+});
+
+describe("mesh-report of the picluster stack", () => {
+    let plan: Awaited<ReturnType<typeof planStack>>;
+    before(async () => {
+        plan = await planStack({ stack: "picluster" });
+    });
+
+    it("agrees with the program's own mesh summary on every namespace, exception and port", () => {
+        const summary = plan.outputs.mesh as MeshSummary;
+        const report = meshReport(planInventory(plan), { summary });
+        const view = (
+            namespaces: {
+                name: string;
+                mode: string;
+                exceptions: { name: string; ports: { port: number; mode: string }[] }[];
+            }[],
+        ) =>
+            namespaces.map((ns) => ({
+                name: ns.name,
+                mode: ns.mode,
+                exceptions: ns.exceptions.map((e) => ({
+                    name: e.name,
+                    ports: e.ports.map((p) => `${p.port} ${p.mode}`),
+                })),
+            }));
+        expect(view(report.namespaces)).to.deep.equal(view(summary.namespaces));
+        expect(report.mesh.mode).to.equal(summary.mode);
+    });
+
+    it("names each exception's client and reason from the stack config", () => {
+        const report = meshReport(planInventory(plan), {
+            summary: plan.outputs.mesh as MeshSummary,
+        });
+        const kafka = report.namespaces.find((ns) => ns.name === "kafka")!;
+        expect(kafka.exceptions[0]).to.deep.include({
+            name: "strimzi-operator-permissive",
+            ports: [
+                { port: 8080, mode: "PERMISSIVE", client: "prometheus" },
+                { port: 8443, mode: "PERMISSIVE", client: "kube-apiserver" },
+            ],
+        });
+        expect(kafka.exceptions[0].reason).to.be.a("string").and.not.equal("");
+        const gateway = report.namespaces.find((ns) => ns.name === "envoy-gateway-system")!;
+        expect(gateway).to.deep.include({ mode: "PERMISSIVE", client: "external" });
+    });
+
+    it("is what README.md embeds between the mesh-report markers", async () => {
+        const readme = fs.readFileSync(README, "utf8");
+        expect(
+            readmeSection(readme),
+            "README.md's mesh report is stale: run npm run --silent mesh-report -- --stack picluster --write-readme",
+        ).to.equal(readmeBlock(await stackReport("picluster")));
+    });
+});
+
+describe("the mesh-report command", () => {
+    it("replaces only the text between the README's markers", () => {
+        const readme =
+            "# Title\n\n<!-- mesh-report:start -->\nold\n<!-- mesh-report:end -->\n\n## Next\n";
+        expect(withReport(readme, "new")).to.equal(
+            "# Title\n\n<!-- mesh-report:start -->\n<!-- prettier-ignore-start -->\nnew\n<!-- prettier-ignore-end -->\n<!-- mesh-report:end -->\n\n## Next\n",
+        );
+        expect(readmeSection(withReport(readme, "new"))).to.equal(readmeBlock("new"));
+    });
+
+    it("prints the report of YAML paths", async () => {
+        const { code, stdout } = await runCommand(main, [`${FLUX}/corrected`]);
+        expect(code).to.equal(0);
+        expect(stdout).to.equal(
+            renderReport(meshReport(readYamlInput([`${FLUX}/corrected`]).inventory)),
+        );
+    });
+
+    it("exits 2 with the usage when given both a stack and paths, or neither", async () => {
+        const usage =
+            "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]";
+        for (const args of [["--stack", "picluster", FLUX], []]) {
+            expect(await runCommand(main, args)).to.deep.equal({
+                code: 2,
+                stdout: "",
+                stderr: `mesh-report: give either --stack or paths; ${usage}`,
+            });
+        }
+    });
+
+    it("exits 2 with one line for a stack without a settings file or a missing path", async () => {
+        const missingStack = await runCommand(main, ["--stack", "nowhere"]);
+        expect(missingStack.code).to.equal(2);
+        expect(missingStack.stderr).to.equal(
+            `mesh-report: cannot read ${path.join(path.dirname(README), "Pulumi.nowhere.yaml")}`,
+        );
+        expect(await runCommand(main, [`${FLUX}/missing`])).to.deep.equal({
+            code: 2,
+            stdout: "",
+            stderr: `mesh-report: cannot read ${FLUX}/missing: no such file or directory`,
+        });
+    });
+});
