@@ -1,14 +1,14 @@
-// The mesh's policies as plain Kubernetes objects, and Istio's PeerAuthentication precedence
-// over them. Pure: no Pulumi here, so the policy pack and the YAML linter can reuse it.
+// The mesh's policies as plain Kubernetes objects, and their effective modes through the policy
+// pack's analysis core. Pure: no Pulumi here.
 // Only types come from the config module: loading its schema from here would load the stack
 // schema from inside a module the stack schema itself loads.
 import type { MeshClient, MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
-import { MTLS_REASON_ANNOTATION } from "../policies/core/model";
+import { KubeObject, MTLS_REASON_ANNOTATION } from "../policies/core/model";
+import { EffectiveMode, Mode, MtlsModel } from "../policies/core/mtls";
 
 /** A PeerAuthentication's mode as Istio's API spells it. */
-export type MtlsMode = "UNSET" | "DISABLE" | "PERMISSIVE" | "STRICT";
-/** The mode a workload or port ends up with once UNSET is resolved. */
-export type EffectiveMode = Exclude<MtlsMode, "UNSET">;
+export type MtlsMode = Mode;
+export type { EffectiveMode };
 
 /** apiVersion and kind of every PeerAuthentication this program writes. */
 export const PEER_AUTHENTICATION = {
@@ -49,29 +49,16 @@ export interface NamespaceMtls {
 }
 
 /** `namespace/name`, the way kubectl and istioctl name a policy. */
-export function policyRef(policy: PeerAuthentication): string {
-    return `${policy.metadata.namespace}/${policy.metadata.name}`;
-}
-
-function hasSelector(policy: PeerAuthentication): boolean {
-    return Object.keys(policy.spec.selector?.matchLabels ?? {}).length > 0;
-}
-
-function isSet(mode: MtlsMode | undefined): mode is EffectiveMode {
-    return mode !== undefined && mode !== "UNSET";
-}
-
-/** UNSET (or no mode) inherits the parent scope's mode. */
-function inherit(mode: MtlsMode | undefined, parent: EffectiveMode): EffectiveMode {
-    return isSet(mode) ? mode : parent;
+export function policyRef(policy: { namespace: string; name: string }): string {
+    return `${policy.namespace}/${policy.name}`;
 }
 
 /**
- * Istio's peer-authentication precedence for one namespace: a workload-selected policy over the
- * namespace-wide policy over the mesh-wide policy (root namespace, no selector); UNSET inherits
- * from the scope above, and the mesh-wide default is PERMISSIVE. Only the first mesh-wide and the
- * first namespace-wide policy count (Istio keeps the oldest; list order stands in for age), and
- * selector policies in the root namespace are ignored.
+ * Istio's peer-authentication precedence for one namespace, computed by the policy pack's
+ * analysis core (policies/core/mtls.ts), so that the `mesh` output, the pack and mesh-report
+ * can never disagree: a workload-selected policy over the namespace-wide policy over the
+ * mesh-wide policy; UNSET inherits; only the oldest (here: first) mesh-wide and namespace-wide
+ * policy counts; selector policies in the root namespace are ignored.
  * https://istio.io/latest/docs/concepts/security/#peer-authentication
  */
 export function effectiveMtls(
@@ -79,33 +66,46 @@ export function effectiveMtls(
     namespace: string,
     rootNamespace: string,
 ): NamespaceMtls {
-    const wide = (ns: string) =>
-        policies.find((p) => p.metadata.namespace === ns && !hasSelector(p));
-    const meshWide = wide(rootNamespace);
-    const namespaceWide = namespace === rootNamespace ? undefined : wide(namespace);
-    const meshMode = inherit(meshWide?.spec.mtls?.mode, "PERMISSIVE");
-    const mode = inherit(namespaceWide?.spec.mtls?.mode, meshMode);
-    const decidedBy = [namespaceWide, meshWide].find((p) => isSet(p?.spec.mtls?.mode));
-    const workloads = policies
-        .filter(
-            (p) =>
-                p.metadata.namespace === namespace && namespace !== rootNamespace && hasSelector(p),
-        )
-        .map((p) => {
-            const workloadMode = inherit(p.spec.mtls?.mode, mode);
-            return {
-                policy: p.metadata.name,
-                selector: { ...p.spec.selector?.matchLabels },
-                mode: workloadMode,
-                ports: Object.entries(p.spec.portLevelMtls ?? {})
-                    .map(([port, setting]) => ({
-                        port: Number(port),
-                        mode: inherit(setting.mode, workloadMode),
-                    }))
-                    .sort((a, b) => a.port - b.port),
-            };
-        });
-    return { namespace, mode, decidedBy: decidedBy && policyRef(decidedBy), workloads };
+    const model = new MtlsModel(
+        rootNamespace,
+        policies.map((policy) => ({
+            object: toKubeObject(policy),
+            namespace: policy.metadata.namespace,
+        })),
+    );
+    const namespaceMode = model.namespaceMode(namespace);
+    const workloads = model.workloadPoliciesIn(namespace).map((policy) => {
+        const workload = model.workloadMode(namespace, policy.selector);
+        return {
+            policy: policy.name,
+            selector: { ...policy.selector },
+            mode: workload.mode,
+            ports: [...workload.ports]
+                .map(([port, mode]) => ({ port, mode }))
+                .sort((a, b) => a.port - b.port),
+        };
+    });
+    // A mesh-wide policy whose mode is UNSET decides nothing: Istio's built-in PERMISSIVE applies.
+    const decider = namespaceMode.decidedBy;
+    const decided = decider?.mode === "STRICT" || decider?.mode === "PERMISSIVE";
+    return {
+        namespace,
+        mode: namespaceMode.mode,
+        decidedBy: decided ? policyRef(decider) : undefined,
+        workloads,
+    };
+}
+
+/** A planned PeerAuthentication in the analysis core's model. */
+function toKubeObject(policy: PeerAuthentication): KubeObject {
+    return {
+        category: "kubernetes",
+        ...PEER_AUTHENTICATION,
+        metadata: policy.metadata,
+        body: { ...PEER_AUTHENTICATION, ...policy },
+        source: {},
+        patch: false,
+    };
 }
 
 /**
