@@ -66,13 +66,25 @@ export function effectiveMtls(
     namespace: string,
     rootNamespace: string,
 ): NamespaceMtls {
-    const model = new MtlsModel(
+    return namespaceMtls(mtlsModel(policies, rootNamespace), namespace);
+}
+
+/** The analysis core's model of a set of PeerAuthentications; build it once, query it often. */
+export function mtlsModel(
+    policies: readonly PeerAuthentication[],
+    rootNamespace: string,
+): MtlsModel {
+    return new MtlsModel(
         rootNamespace,
         policies.map((policy) => ({
             object: toKubeObject(policy),
             namespace: policy.metadata.namespace,
         })),
     );
+}
+
+/** One namespace's effective peer authentication, from a model of every policy. */
+export function namespaceMtls(model: MtlsModel, namespace: string): NamespaceMtls {
     const namespaceMode = model.namespaceMode(namespace);
     const workloads = model.workloadPoliciesIn(namespace).map((policy) => {
         const workload = model.workloadMode(namespace, policy.selector);
@@ -256,13 +268,13 @@ export function meshSummary(
     rootNamespace: string,
     namespaces: readonly MeshNamespaceConfig[],
 ): MeshSummary {
-    const policies = meshPolicies(rootNamespace, namespaces);
-    const root = effectiveMtls(policies, rootNamespace, rootNamespace);
+    const model = mtlsModel(meshPolicies(rootNamespace, namespaces), rootNamespace);
+    const root = namespaceMtls(model, rootNamespace);
     return {
         rootNamespace,
         mode: root.mode,
         namespaces: namespaces.map((entry) => {
-            const effective = effectiveMtls(policies, entry.name, rootNamespace);
+            const effective = namespaceMtls(model, entry.name);
             const permissive = effective.mode === "PERMISSIVE";
             return {
                 name: entry.name,

@@ -1,0 +1,36 @@
+// Scale: the picluster stack with N generated enrolled namespaces of 4 exceptions each, planned
+// and checked by the policy pack, as `npm run plan` does it.
+import { runPolicies } from "../harness/policies";
+import { planStack } from "../harness/stack";
+import { time } from "./timing";
+
+/** Enrolled namespaces with four PERMISSIVE port exceptions each, in the mesh config's shape. */
+export function generatedNamespaces(count: number) {
+    return Array.from({ length: count }, (_, n) => ({
+        name: `team-${n}`,
+        exceptions: Array.from({ length: 4 }, (_, e) => ({
+            name: `metrics-${e}`,
+            selector: { app: `service-${e}` },
+            ports: [{ port: 9100 + e, mode: "PERMISSIVE", client: "prometheus" }],
+            reason: `Prometheus scrapes service-${e}'s exporter from outside the mesh.`,
+        })),
+    }));
+}
+
+/** Milliseconds to plan and check the picluster stack plus `count` generated namespaces. */
+export async function planAndCheck(count: number) {
+    let resources = 0;
+    let violations = 0;
+    const ms = await time(async () => {
+        const plan = await planStack({
+            stack: "picluster",
+            edit: (config) => {
+                const mesh = config["picluster-mesh:mesh"] as { namespaces: unknown[] };
+                mesh.namespaces = [...mesh.namespaces, ...generatedNamespaces(count)];
+            },
+        });
+        resources = plan.resources.length;
+        violations = (await runPolicies(plan)).violations.length;
+    });
+    return { namespaces: count, resources, violations, ms };
+}
