@@ -5,10 +5,9 @@
 // Prints the time to read and parse, to run the rules, and the time per document at a quarter,
 // half and all of the size: flat per-document times mean the linter is linear.
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { lintInput } from "../lint/lint";
 import { readYamlInput } from "../lint/yaml";
+import { writeTree } from "../test/helpers";
 import { median, time } from "./timing";
 
 /** Documents per namespace (four apps of four documents, two policies, the Namespace, its patch). */
@@ -120,23 +119,16 @@ spec:
 
 /** Writes a tree of about `documents` Kubernetes documents; returns its root and the count. */
 export function generateTree(documents: number): { root: string; documents: number } {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "mesh-lint-bench-"));
-    const write = (name: string, text: string) => {
-        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-        fs.writeFileSync(path.join(root, name), text);
+    const files: Record<string, string> = {
+        "kubernetes/platform/istio/mesh-default.yaml":
+            "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
     };
-    write(
-        "kubernetes/platform/istio/mesh-default.yaml",
-        "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
-    );
     // Each namespace: its documents, its Namespace and the patch that enrolls it.
     const namespaces = Math.max(1, Math.round((documents - 1) / PER_NAMESPACE));
     for (let index = 0; index < namespaces; index++) {
-        for (const [name, text] of Object.entries(namespaceFiles(index))) {
-            write(name, text);
-        }
+        Object.assign(files, namespaceFiles(index));
     }
-    return { root, documents: 1 + namespaces * PER_NAMESPACE };
+    return { root: writeTree(files), documents: 1 + namespaces * PER_NAMESPACE };
 }
 
 export interface LintTiming {

@@ -182,21 +182,27 @@ function isTypeOf(type: string, resourceClass: unknown): boolean {
     return token !== undefined && token === type;
 }
 
+/** What both kinds of validation see of a resource: its identity, props, options and type tests. */
+function resourceView(resource: PlannedResource, props: Record<string, unknown>) {
+    return {
+        type: resource.type,
+        props,
+        urn: resource.urn,
+        name: resource.name,
+        opts: optionsOf(resource),
+        isType: (cls: unknown) => isTypeOf(resource.type, cls),
+        asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as never,
+    };
+}
+
 /** The plan's resources as CrossGuard stack validation sees them. */
 function stackResources(plan: Plan, propsOf: PropsOf): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const resources = plan.resources.map((resource) => {
-        const props = propsOf(resource);
         const policyResource: PolicyResource = {
-            type: resource.type,
-            props,
-            urn: resource.urn,
-            name: resource.name,
-            opts: optionsOf(resource),
+            ...resourceView(resource, propsOf(resource)),
             dependencies: [],
             propertyDependencies: {},
-            isType: (cls) => isTypeOf(resource.type, cls),
-            asType: ((cls: unknown) => (isTypeOf(resource.type, cls) ? props : undefined)) as never,
         };
         byUrn.set(resource.urn, policyResource);
         return policyResource;
@@ -294,19 +300,11 @@ export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise
         }
         const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
         for (const resource of plan.resources) {
-            const props = propsOf(resource);
             const provider = providerOf(byUrn, resource, propsOf);
             const args: ResourceValidationArgs = {
-                type: resource.type,
-                props,
-                urn: resource.urn,
-                name: resource.name,
-                opts: optionsOf(resource),
+                ...resourceView(resource, propsOf(resource)),
                 ...(provider && { provider }),
                 stackTags: new Map(),
-                isType: (cls) => isTypeOf(resource.type, cls),
-                asType: ((cls: unknown) =>
-                    isTypeOf(resource.type, cls) ? props : undefined) as never,
                 getConfig,
                 notApplicable: throwNotApplicable,
             };

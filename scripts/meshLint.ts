@@ -1,9 +1,9 @@
 // `npm run --silent mesh-lint -- [--json] PATH...`
 // Runs the policy pack's rules over plain Kubernetes YAML (files and directories, Kustomize and
 // Flux trees, Helm-rendered output) and prints the findings grouped by file.
-import { parseArgs } from "util";
 import { UnusableInputError } from "../lint/files";
 import { hasMandatory, lintDocument, lintPaths, renderText } from "../lint/lint";
+import { parseCommandLine, runScript } from "./cli";
 
 /** Exit codes: 0 no mandatory finding, 1 a mandatory finding, 2 unusable input. */
 export const EXIT_CLEAN = 0;
@@ -13,18 +13,15 @@ export const EXIT_UNUSABLE = 2;
 const USAGE = "usage: npm run --silent mesh-lint -- [--json] PATH...";
 
 export async function main(argv: string[]): Promise<number> {
-    let values: { json?: boolean };
-    let positionals: string[];
-    try {
-        ({ values, positionals } = parseArgs({
-            args: argv,
-            options: { json: { type: "boolean" } },
-            allowPositionals: true,
-        }));
-    } catch (error) {
-        console.error(`mesh-lint: ${(error as Error).message}`);
+    const parsed = parseCommandLine("mesh-lint", {
+        args: argv,
+        options: { json: { type: "boolean" } },
+        allowPositionals: true,
+    });
+    if (!parsed) {
         return EXIT_UNUSABLE;
     }
+    const { values, positionals } = parsed;
     if (positionals.length === 0) {
         console.error(`mesh-lint: no path given; ${USAGE}`);
         return EXIT_UNUSABLE;
@@ -44,11 +41,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-            process.exit(EXIT_UNUSABLE);
-        },
-    );
+    runScript(main, EXIT_UNUSABLE);
 }

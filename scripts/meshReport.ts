@@ -4,7 +4,6 @@
 // mesh-report markers (a test fails when that section is stale).
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import type { MeshSummary } from "../components/mesh";
 import { ConfigError } from "../config/load";
 import { Plan } from "../harness/plan";
@@ -14,6 +13,7 @@ import { meshReport, renderReport } from "../lint/report";
 import { readYamlInput } from "../lint/yaml";
 import { toInventory } from "../policies/adapters/pulumi";
 import { Inventory } from "../policies/core/model";
+import { parseCommandLine, runScript } from "./cli";
 
 export const EXIT_OK = 0;
 export const EXIT_UNUSABLE = 2;
@@ -71,18 +71,15 @@ export function withReport(readme: string, report: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; "write-readme"?: boolean };
-    let positionals: string[];
-    try {
-        ({ values, positionals } = parseArgs({
-            args: argv,
-            options: { stack: { type: "string" }, "write-readme": { type: "boolean" } },
-            allowPositionals: true,
-        }));
-    } catch (error) {
-        console.error(`mesh-report: ${(error as Error).message}`);
+    const parsed = parseCommandLine("mesh-report", {
+        args: argv,
+        options: { stack: { type: "string" }, "write-readme": { type: "boolean" } },
+        allowPositionals: true,
+    });
+    if (!parsed) {
         return EXIT_UNUSABLE;
     }
+    const { values, positionals } = parsed;
     if ((values.stack === undefined) === (positionals.length === 0)) {
         console.error(`mesh-report: give either --stack or paths; ${USAGE}`);
         return EXIT_UNUSABLE;
@@ -121,11 +118,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (error) => {
-            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-            process.exit(EXIT_UNUSABLE);
-        },
-    );
+    runScript(main, EXIT_UNUSABLE);
 }

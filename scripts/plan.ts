@@ -2,7 +2,6 @@
 // Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
 // and what the policy pack (policies/) reports about it.
 import * as fs from "fs";
-import { parseArgs } from "util";
 import { ConfigError } from "../config/load";
 import { Plan, PlannedResource } from "../harness/plan";
 import {
@@ -13,6 +12,7 @@ import {
     runPolicies,
 } from "../harness/policies";
 import { planStack } from "../harness/stack";
+import { parseCommandLine, runScript } from "./cli";
 
 /**
  * Exit codes: 0 planned, 1 failed or a mandatory policy violation, 2 unusable input (bad config,
@@ -117,21 +117,19 @@ function readPolicyConfig(file: string): PolicyPackConfig {
 }
 
 export async function main(argv: string[]): Promise<number> {
-    let values: { stack?: string; "stack-file"?: string; "policy-config"?: string; json?: boolean };
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                "stack-file": { type: "string" },
-                "policy-config": { type: "string" },
-                json: { type: "boolean" },
-            },
-        }));
-    } catch (error) {
-        console.error(`plan: ${(error as Error).message}`);
+    const parsed = parseCommandLine("plan", {
+        args: argv,
+        options: {
+            stack: { type: "string" },
+            "stack-file": { type: "string" },
+            "policy-config": { type: "string" },
+            json: { type: "boolean" },
+        },
+    });
+    if (!parsed) {
         return EXIT_USAGE;
     }
+    const { values } = parsed;
     let plan: Plan;
     let policies: PolicyRun;
     try {
@@ -164,12 +162,5 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        // exitCode, not exit(): exit() would cut off stdout still draining into a pipe.
-        (code) => (process.exitCode = code),
-        (error) => {
-            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-            process.exitCode = EXIT_FAILED;
-        },
-    );
+    runScript(main, EXIT_FAILED);
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../config/load";
-import { configRejection, stackRawConfig } from "./helpers";
+import { BadConfig, configRejection, itRejectsEach, stackRawConfig } from "./helpers";
 
 const minimal = { domain: "homelab.example.com" };
 
@@ -48,7 +48,7 @@ describe("stack config", () => {
         expect(config.gateway).to.include({ enabled: true, loadBalancerIP: "10.0.0.67" });
     });
 
-    const badValues: [string, Record<string, unknown>, string][] = [
+    const badValues: BadConfig[] = [
         [
             "a missing domain",
             {},
@@ -105,11 +105,7 @@ describe("stack config", () => {
             'Invalid config picluster-mesh:gateway: unknown key "enabeld"; allowed keys: enabled, namespace, releaseName, loadBalancerIP, values.',
         ],
     ];
-    for (const [what, raw, message] of badValues) {
-        it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {
-            expect(configRejection(raw)).to.equal(message);
-        });
-    }
+    itRejectsEach(badValues);
 
     it("rejects a misspelt section and lists the sections it knows", () => {
         const message = configRejection({ ...minimal, gatway: {} });

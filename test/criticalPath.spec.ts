@@ -1,28 +1,11 @@
 import { expect } from "chai";
 import { installCriticalPath } from "../harness/criticalPath";
-import { PlannedResource } from "../harness/plan";
 import { planStack } from "../harness/stack";
+import { plannedResource, RELEASE } from "./helpers";
 
-function resource(name: string, type: string, dependsOn: string[] = []): PlannedResource {
-    return {
-        urn: name,
-        type,
-        name,
-        parent: null,
-        dependsOn,
-        inputs: {},
-        custom: true,
-        options: {
-            protect: false,
-            retainOnDelete: false,
-            import: null,
-            ignoreChanges: [],
-            provider: null,
-        },
-    };
-}
-const release = (name: string, dependsOn: string[] = []) =>
-    resource(name, "kubernetes:helm.sh/v3:Release", dependsOn);
+const resource = (name: string, type: string, dependsOn: string[] = []) =>
+    plannedResource({ urn: name, type, name, dependsOn });
+const release = (name: string, dependsOn: string[] = []) => resource(name, RELEASE, dependsOn);
 
 describe("the install critical path", () => {
     it("counts releases reached through other resources as one step later", () => {

@@ -37,6 +37,32 @@ export function inputsOf(resource: PlannedResource): Record<string, any> {
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 
+/** A planned resource written by hand: custom, top-level and with default options unless given. */
+export function plannedResource({
+    urn,
+    type,
+    name,
+    ...given
+}: Pick<PlannedResource, "urn" | "type" | "name"> & Partial<PlannedResource>): PlannedResource {
+    return {
+        urn,
+        type,
+        name,
+        parent: null,
+        dependsOn: [],
+        inputs: {},
+        custom: true,
+        options: {
+            protect: false,
+            retainOnDelete: false,
+            import: null,
+            ignoreChanges: [],
+            provider: null,
+        },
+        ...given,
+    };
+}
+
 /** A stack file's config without the project prefix, as parseStackConfig takes it. */
 export function stackRawConfig(stack: string): Record<string, unknown> {
     const { config } = readStackFile(stackFilePath(stack));
@@ -54,6 +80,18 @@ export function configRejection(raw: Record<string, unknown>): string {
         return (error as Error).message;
     }
     throw new Error("expected the config to be rejected");
+}
+
+/** A config that must be rejected: what is wrong with it, the raw config, the exact message. */
+export type BadConfig = [what: string, raw: Record<string, unknown>, message: string];
+
+/** One test per bad config, each expecting its exact one-line message. */
+export function itRejectsEach(badConfigs: BadConfig[]): void {
+    for (const [what, raw, message] of badConfigs) {
+        it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {
+            expect(configRejection(raw)).to.equal(message);
+        });
+    }
 }
 
 /** Runs a script's `main` and captures what it prints. */

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { parseStackConfig } from "../config/load";
-import { configRejection, stackRawConfig } from "./helpers";
+import { BadConfig, itRejectsEach, stackRawConfig } from "./helpers";
 
 const minimal = { domain: "homelab.example.com" };
 
@@ -81,7 +81,7 @@ describe("mesh config", () => {
         expect(mesh.bookinfo.enabled).to.equal(true);
     });
 
-    const badValues: [string, Record<string, unknown>, string][] = [
+    const badValues: BadConfig[] = [
         [
             "an exception without a reason",
             withDatabases({ exceptions: [webhookException({ reason: undefined })] }),
@@ -243,9 +243,5 @@ describe("mesh config", () => {
             "Invalid config picluster-mesh:mesh.namespaces[0].networkPolicies[0].ztunnelPorts[0] = 70000: expected a port number from 1 to 65535.",
         ],
     ];
-    for (const [what, raw, message] of badValues) {
-        it(`rejects ${what} with one line naming the key, the value and what is allowed`, () => {
-            expect(configRejection(raw)).to.equal(message);
-        });
-    }
+    itRejectsEach(badValues);
 });

@@ -2,40 +2,23 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { planProgram } from "../harness/plan";
 import { stackFilePath } from "../harness/stack";
 import { main } from "../scripts/plan";
-
-/** Runs the plan command and captures what it prints. */
-async function runPlan(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const { log, error } = console;
-    console.log = (...parts: unknown[]) => out.push(parts.join(" "));
-    console.error = (...parts: unknown[]) => err.push(parts.join(" "));
-    try {
-        const code = await main(args);
-        return { code, stdout: out.join("\n"), stderr: err.join("\n") };
-    } finally {
-        console.log = log;
-        console.error = error;
-    }
-}
+import { runCommand, writeTree } from "./helpers";
 
 /** Writes a copy of the picluster stack file with one line replaced. */
 function editedStackFile(from: string, to: string): string {
     const text = fs.readFileSync(stackFilePath("picluster"), "utf8");
     expect(text).to.contain(from);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "plan-")), "Pulumi.edited.yaml");
-    fs.writeFileSync(file, text.replace(from, to));
-    return file;
+    const root = writeTree({ "Pulumi.edited.yaml": text.replace(from, to) });
+    return path.join(root, "Pulumi.edited.yaml");
 }
 
 describe("the offline plan command", () => {
     it("prints one JSON document whose resources carry urn, type, name, parent, dependsOn and inputs", async () => {
-        const { code, stdout } = await runPlan(["--stack", "picluster", "--json"]);
+        const { code, stdout } = await runCommand(main, ["--stack", "picluster", "--json"]);
         expect(code).to.equal(0);
         const document = JSON.parse(stdout);
         expect(document.stack).to.equal("picluster");
@@ -69,7 +52,7 @@ describe("the offline plan command", () => {
     });
 
     it("prints a tree of components and their releases with chart and version", async () => {
-        const { code, stdout } = await runPlan(["--stack", "picluster"]);
+        const { code, stdout } = await runCommand(main, ["--stack", "picluster"]);
         expect(code).to.equal(0);
         const lines = stdout.split("\n");
         expect(lines).to.include("+ picluster:istio:IstioAmbient istio");
@@ -81,7 +64,7 @@ describe("the offline plan command", () => {
 
     it("reads another stack file and exits 2 with the one-line config error", async () => {
         const file = editedStackFile("version: 1.30.3", "version: latest");
-        const { code, stdout, stderr } = await runPlan(["--stack-file", file, "--json"]);
+        const { code, stdout, stderr } = await runCommand(main, ["--stack-file", file, "--json"]);
         expect(code).to.equal(2);
         expect(stdout).to.equal("");
         expect(stderr).to.equal(
@@ -90,10 +73,10 @@ describe("the offline plan command", () => {
     });
 
     it("exits 2 on a stack file that does not exist and on an unknown option", async () => {
-        const missing = await runPlan(["--stack", "nosuchstack"]);
+        const missing = await runCommand(main, ["--stack", "nosuchstack"]);
         expect(missing.code).to.equal(2);
         expect(missing.stderr).to.equal(`plan: cannot read ${stackFilePath("nosuchstack")}`);
-        const unknown = await runPlan(["--stak", "picluster"]);
+        const unknown = await runCommand(main, ["--stak", "picluster"]);
         expect(unknown.code).to.equal(2);
         expect(unknown.stderr).to.match(/^plan: Unknown option '--stak'/);
     });

@@ -10,10 +10,9 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import { expect } from "chai";
-import { Plan } from "../../harness/plan";
 import { reconcileConfig, runPolicies } from "../../harness/policies";
 import { policies } from "../../policies/policies";
-import { fixtureResources } from "./fixtures";
+import { fixturePlan, fixtureResources } from "./fixtures";
 
 class NotApplicable extends Error {}
 
@@ -190,14 +189,10 @@ describe("the policies through CrossGuard's entry points", () => {
 
     it("degrade to an advisory `can't run during preview` when a value they read is unknown", async () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const plan: Plan = {
-            stack: "fixture",
-            resources: fixtureResources(
-                [{ ...permissiveKafka, spec: { mtls: { mode: unknown } } }],
-                "inline",
-            ),
-            outputs: {},
-        };
+        const plan = fixturePlan(
+            [{ ...permissiveKafka, spec: { mtls: { mode: unknown } } }],
+            "inline",
+        );
         const run = await runPolicies(plan, {
             policies: [policyNamed("peerauthentication-disallow-disable")],
         });
@@ -215,33 +210,26 @@ describe("the policies through CrossGuard's entry points", () => {
 
     it("read only what they judge, so an unknown value elsewhere does not stop a stack policy", async () => {
         const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const plan: Plan = {
-            stack: "fixture",
-            resources: fixtureResources(
-                [
-                    {
-                        apiVersion: "v1",
-                        kind: "Namespace",
-                        metadata: {
-                            name: "kafka",
-                            labels: { "istio.io/dataplane-mode": "ambient" },
-                        },
-                    },
-                    {
-                        type: "kubernetes:helm.sh/v3:Release",
+        const plan = fixturePlan(
+            [
+                {
+                    apiVersion: "v1",
+                    kind: "Namespace",
+                    metadata: { name: "kafka", labels: { "istio.io/dataplane-mode": "ambient" } },
+                },
+                {
+                    type: "kubernetes:helm.sh/v3:Release",
+                    name: "cilium",
+                    inputs: {
                         name: "cilium",
-                        inputs: {
-                            name: "cilium",
-                            namespace: "kube-system",
-                            chart: "cilium",
-                            values: unknown,
-                        },
+                        namespace: "kube-system",
+                        chart: "cilium",
+                        values: unknown,
                     },
-                ],
-                "inline",
-            ),
-            outputs: {},
-        };
+                },
+            ],
+            "inline",
+        );
         const run = await runPolicies(plan, {
             policies: [policyNamed("mesh-require-strict-namespaces")],
         });

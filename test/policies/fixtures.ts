@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { Plan, PlannedResource } from "../../harness/plan";
+import { plannedResource } from "../helpers";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -63,28 +64,26 @@ export function fixtureResources(documents: any[], file: string): PlannedResourc
     if (urns.size !== written.length) {
         throw new Error(`${file}: two resources share a name`);
     }
-    return written.map((r) => ({
-        urn: urns.get(r.name)!,
-        type: r.type,
-        name: r.name,
-        parent: null,
-        dependsOn: r.dependsOn.map((name) => {
-            const target = urns.get(name);
-            if (!target) {
-                throw new Error(`${file}: ${r.name} depends on ${name}, which the file lacks`);
-            }
-            return target;
+    return written.map((r) =>
+        plannedResource({
+            urn: urns.get(r.name)!,
+            type: r.type,
+            name: r.name,
+            dependsOn: r.dependsOn.map((name) => {
+                const target = urns.get(name);
+                if (!target) {
+                    throw new Error(`${file}: ${r.name} depends on ${name}, which the file lacks`);
+                }
+                return target;
+            }),
+            inputs: r.inputs,
         }),
-        inputs: r.inputs,
-        custom: true,
-        options: {
-            protect: false,
-            retainOnDelete: false,
-            import: null,
-            ignoreChanges: [],
-            provider: null,
-        },
-    }));
+    );
+}
+
+/** A plan of the resources the documents describe, as a fixture file's plan. */
+export function fixturePlan(documents: any[], file: string): Plan {
+    return { stack: "fixture", resources: fixtureResources(documents, file), outputs: {} };
 }
 
 function kindOf(file: string): FixtureKind | undefined {
@@ -109,11 +108,7 @@ export function readFixture(file: string): Fixture {
     if (!kind) {
         throw new Error(`${file}: fixture files are named pass*, fail* or not-applicable*`);
     }
-    const plan: Plan = {
-        stack: "fixture",
-        resources: fixtureResources(resources, file),
-        outputs: {},
-    };
+    const plan = fixturePlan(resources, file);
     const names = new Set(plan.resources.map((r) => r.name));
     const expect: Expectation[] = header.fixture.expect ?? [];
     for (const expectation of expect) {

@@ -1,15 +1,13 @@
 // The pack against the program: the picluster plan is clean, and each change to its config (or,
 // where the config cannot express a mistake, to the planned resources) yields its exact violation.
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import { Plan } from "../../harness/plan";
 import { PolicyConfigError, runPolicies, Violation } from "../../harness/policies";
 import { planStack, readStackFile, stackFilePath } from "../../harness/stack";
 import { main as plan } from "../../scripts/plan";
-import { inputsOf, resourceNamed, runCommand } from "../helpers";
+import { inputsOf, resourceNamed, runCommand, writeTree } from "../helpers";
 import { nameOfUrn } from "./suite";
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -290,10 +288,6 @@ describe("the policy pack against the picluster stack", () => {
 function writeStackVariant(edit: (config: Config) => void): string {
     const { config } = readStackFile(stackFilePath("picluster"));
     edit(config as Config);
-    const file = path.join(
-        fs.mkdtempSync(path.join(os.tmpdir(), "policies-")),
-        "Pulumi.variant.yaml",
-    );
-    fs.writeFileSync(file, stringify({ config }));
-    return file;
+    const root = writeTree({ "Pulumi.variant.yaml": stringify({ config }) });
+    return path.join(root, "Pulumi.variant.yaml");
 }
