@@ -1,8 +1,10 @@
 // Every rule against its fixture files: the expected violations (code, resource, exact message)
 // for failing fixtures, none for passing ones, and "not applicable" only where a fixture says so.
 import { expect } from "chai";
+import { toInventory } from "../../policies/adapters/pulumi";
+import { evaluate } from "../../policies/core/evaluate";
 import { rules, ruleByCode } from "../../policies/rules";
-import { Fixture, fixtureFiles, fixtureFolders, fixtureResources, readFixture } from "./fixtures";
+import { Fixture, fixtureFiles, fixtureFolders, fixturePlan, readFixture } from "./fixtures";
 import { suiteGaps, verifyFixture } from "./suite";
 
 describe("the policy pack's fixture suites", () => {
@@ -22,11 +24,7 @@ describe("the policy pack's fixture suites", () => {
             kind,
             description: "made up",
             expect: [],
-            plan: {
-                stack: "fixture",
-                resources: fixtureResources(documents, "inline"),
-                outputs: {},
-            },
+            plan: fixturePlan(documents, "inline"),
         });
 
         it("when a fixture names a rule that does not exist", async () => {
@@ -66,6 +64,22 @@ describe("the policy pack's fixture suites", () => {
                 "PMX002 peerauthentication-restrict-permissive has no fail fixture",
             ]);
         });
+    });
+
+    it("report every finding under the code of the rule that found it", () => {
+        const misfiled: string[] = [];
+        for (const rule of rules) {
+            for (const file of fixtureFiles(rule.code)) {
+                const { resources } = readFixture(file).plan;
+                const inventory = toInventory(resources.map((r) => ({ ...r, props: r.inputs })));
+                for (const finding of evaluate(inventory, [rule]).findings) {
+                    if (finding.code !== rule.code) {
+                        misfiled.push(`${file}: ${rule.code} reported ${finding.code}`);
+                    }
+                }
+            }
+        }
+        expect(misfiled).to.deep.equal([]);
     });
 
     for (const code of fixtureFolders()) {
