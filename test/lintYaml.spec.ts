@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
-import { collectYamlFiles } from "../lint/files";
-import { readYamlInput, YAML_CAPABILITIES } from "../lint/yaml";
+import { collectYamlFiles, readText } from "../lint/files";
+import { parseFast, parseWithTree, readYamlInput, YAML_CAPABILITIES } from "../lint/yaml";
 import { MeshIndex } from "../policies/core/inventory";
 import { KubeObject } from "../policies/core/model";
 import { writeTree } from "./helpers";
@@ -221,5 +221,58 @@ metadata:
                 path.relative(root, f.display),
             ),
         ).to.deep.equal(["manifest.txt", "a.yaml"]);
+    });
+
+    describe("fast loader", () => {
+        const FIXTURES = path.join(__dirname, "fixtures");
+        const view = (file: ReturnType<typeof parseWithTree>) =>
+            file.documents.map((d) => ({ value: d.value, line: d.line }));
+
+        it("reads every fixture file to the values and lines the syntax tree gives", () => {
+            let fast = 0;
+            for (const file of collectYamlFiles([FIXTURES])) {
+                const source = { ...file, text: readText(file) };
+                const parsed = parseFast(source);
+                if (parsed) {
+                    fast++;
+                    expect(view(parsed), file.display).to.deep.equal(view(parseWithTree(source)));
+                }
+            }
+            expect(fast).to.be.greaterThan(100);
+        });
+
+        it("keeps timestamps as strings and merges << keys, as YAML 1.2's core schema does", () => {
+            const text = [
+                "kind: Thing",
+                "---",
+                "base: &base {app: web}",
+                "metadata:",
+                "  creationTimestamp: 2024-05-01T10:00:00Z",
+                "  labels:",
+                "    <<: *base",
+                "    tier: front",
+            ].join("\n");
+            const source = { display: "x.yaml", real: "/x.yaml", text };
+            const parsed = parseFast(source)!;
+            expect(view(parsed)).to.deep.equal(view(parseWithTree(source)));
+            expect(parsed.documents[1].value).to.deep.equal({
+                base: { app: "web" },
+                metadata: {
+                    creationTimestamp: "2024-05-01T10:00:00Z",
+                    labels: { app: "web", tier: "front" },
+                },
+            });
+        });
+
+        it("leaves broken files, kustomizations and Lists to the syntax tree", () => {
+            const file = (real: string, text: string) => ({ display: real, real, text });
+            expect(parseFast(file("/a.yaml", "a: [1,\nb: c"))).to.equal(undefined);
+            expect(parseFast(file("/k/kustomization.yaml", "resources: [a.yaml]"))).to.equal(
+                undefined,
+            );
+            expect(parseFast(file("/l.yaml", "apiVersion: v1\nkind: List\nitems: []"))).to.equal(
+                undefined,
+            );
+        });
     });
 });
