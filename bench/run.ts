@@ -55,7 +55,7 @@ async function main(): Promise<number> {
         name: "install critical path (Helm releases waited for in sequence)",
         value: path1.steps.length,
         unit: "releases",
-        budget: "= 3: Cilium | base, then cni | istiod, then ztunnel",
+        budget: "= 3: Cilium or base, then cni or istiod, then ztunnel",
         ok: path1.steps.length === 3 && JSON.stringify(onPath) === JSON.stringify(expected),
         detail: { chain: path1.chain, steps: path1.steps },
     });
