@@ -18,6 +18,18 @@ export const istioRequiredCiliumValues = {
 /** The kubelet probe source address ambient pods see after Istio's SNAT (istio/istio#49277). */
 export const AMBIENT_PROBE_CIDR = "169.254.7.127/32";
 
+/** Release inputs left as the running release has them while adopting it. */
+export const ADOPTION_IGNORED_INPUTS = [
+    "values",
+    "version",
+    "chart",
+    "repositoryOpts",
+    "timeout",
+    "maxHistory",
+    "cleanupOnFail",
+    "createNamespace",
+];
+
 /** Arguments of {@link Cilium}. */
 export interface CiliumArgs {
     /**
@@ -93,11 +105,11 @@ export class Cilium extends pulumi.ComponentResource {
                     // Cilium is the cluster's network: `pulumi destroy` must never uninstall it.
                     retainOnDelete: true,
                     // Adopting imports the running release unchanged; the next run in `managed`
-                    // mode then applies Istio's settings as an ordinary upgrade.
+                    // mode then applies Istio's settings as an ordinary upgrade. An import fails
+                    // on any input that differs from what it reads back, so everything the
+                    // running release may not match, Pulumi-only settings included, is ignored.
                     import: adopting ? `${args.namespace}/${args.releaseName}` : undefined,
-                    ignoreChanges: adopting
-                        ? ["values", "version", "chart", "repositoryOpts"]
-                        : undefined,
+                    ignoreChanges: adopting ? ADOPTION_IGNORED_INPUTS : undefined,
                 },
             );
         }

@@ -3,6 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { componentNamespace } from "./namespace";
+import { rootNamespaceValues } from "./istio";
 
 /** Arguments of {@link IstioGateway}. */
 export interface IstioGatewayArgs {
@@ -30,7 +32,7 @@ export function istioGatewayArgs(config: StackConfig, istiod: pulumi.Resource): 
         releaseName: gateway.releaseName,
         source: { chart: "gateway", version: istio.version, repository: istio.repository },
         loadBalancerIP: gateway.loadBalancerIP,
-        values: gateway.values,
+        values: mergeValues(gateway.values, rootNamespaceValues(istio.namespace, "gateway")),
         istiod,
     };
 }
@@ -56,12 +58,7 @@ export class IstioGateway extends pulumi.ComponentResource {
     constructor(name: string, args: IstioGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("picluster:istio:IstioGateway", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: args.namespace } },
-            { parent: this },
-        );
-        this.namespace = namespace.metadata.name;
+        this.namespace = componentNamespace(`${name}-namespace`, args.namespace, true, this);
         this.release = helmRelease(
             `${name}-release`,
             {

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { componentNamespace } from "./namespace";
 
 type Values = Record<string, unknown>;
 
@@ -31,6 +32,11 @@ export interface IstioAmbientArgs {
     readonly repository: string;
     /** Istio's root namespace. Defaults to `istio-system`. */
     readonly namespace: string;
+    /**
+     * Create the root namespace (and delete it on destroy). Set false when it already exists and
+     * belongs to something else, as on a cluster moved from Flux. Defaults to `true`.
+     */
+    readonly createNamespace: boolean;
     /** Helm release names. */
     readonly releases: {
         readonly base: string;
@@ -62,6 +68,7 @@ export function istioAmbientArgs(
         version: istio.version,
         repository: istio.repository,
         namespace: istio.namespace,
+        createNamespace: istio.createNamespace,
         releases: istio.releases,
         ztunnelResources: istio.ztunnel.resources,
         tracing: tracing.enabled
@@ -70,6 +77,35 @@ export function istioAmbientArgs(
         values: istio.values,
         cniRelease,
     };
+}
+
+/** The root namespace Istio's charts assume unless told otherwise. */
+export const DEFAULT_ISTIO_NAMESPACE = "istio-system";
+
+/** The Istio charts this component installs, plus the gateway chart. */
+export type IstioChart = "base" | "cni" | "istiod" | "ztunnel" | "gateway";
+
+/**
+ * Values that point a chart at a root namespace other than `istio-system`, which every Istio
+ * chart assumes (to find istiod, and as meshConfig's root namespace). Empty for the default, so
+ * that the Pi Cluster's values stay exactly the repository's.
+ */
+export function rootNamespaceValues(namespace: string, chart: IstioChart): Values {
+    if (namespace === DEFAULT_ISTIO_NAMESPACE) {
+        return {};
+    }
+    switch (chart) {
+        case "ztunnel":
+            // The ztunnel chart has no `global` section; it reads a top-level key.
+            return { istioNamespace: namespace };
+        case "istiod":
+            return {
+                global: { istioNamespace: namespace },
+                meshConfig: { rootNamespace: namespace },
+            };
+        default:
+            return { global: { istioNamespace: namespace } };
+    }
 }
 
 /**
@@ -124,12 +160,13 @@ export class IstioAmbient extends pulumi.ComponentResource {
     constructor(name: string, args: IstioAmbientArgs, opts?: pulumi.ComponentResourceOptions) {
         super("picluster:istio:IstioAmbient", name, {}, opts);
 
-        const namespace = new k8s.core.v1.Namespace(
+        this.namespace = componentNamespace(
             `${name}-namespace`,
-            { metadata: { name: args.namespace } },
-            { parent: this },
+            args.namespace,
+            args.createNamespace,
+            this,
         );
-        this.namespace = namespace.metadata.name;
+        const root = (chart: IstioChart) => rootNamespaceValues(args.namespace, chart);
 
         const source = (chart: string): ChartSource => ({
             chart,
@@ -144,7 +181,7 @@ export class IstioAmbient extends pulumi.ComponentResource {
                 releaseName: args.releases.base,
                 namespace: this.namespace,
                 source: source("base"),
-                values: baseValues(args.values.base),
+                values: mergeValues(baseValues(args.values.base), root("base")),
                 skipCrds: true,
             },
             // The CRDs carry every Istio resource in the cluster; deleting them deletes those too.
@@ -156,7 +193,7 @@ export class IstioAmbient extends pulumi.ComponentResource {
                 releaseName: args.releases.cni,
                 namespace: this.namespace,
                 source: source("cni"),
-                values: cniValues(args.values.cni),
+                values: mergeValues(cniValues(args.values.cni), root("cni")),
             },
             { parent: this, dependsOn: [this.base, ...waitForCni] },
         );
@@ -166,7 +203,7 @@ export class IstioAmbient extends pulumi.ComponentResource {
                 releaseName: args.releases.istiod,
                 namespace: this.namespace,
                 source: source("istiod"),
-                values: istiodValues(args.tracing, args.values.istiod),
+                values: mergeValues(istiodValues(args.tracing, args.values.istiod), root("istiod")),
             },
             { parent: this, dependsOn: [this.base, ...waitForCni] },
         );
@@ -176,7 +213,10 @@ export class IstioAmbient extends pulumi.ComponentResource {
                 releaseName: args.releases.ztunnel,
                 namespace: this.namespace,
                 source: source("ztunnel"),
-                values: ztunnelValues(args.ztunnelResources, args.values.ztunnel),
+                values: mergeValues(
+                    ztunnelValues(args.ztunnelResources, args.values.ztunnel),
+                    root("ztunnel"),
+                ),
             },
             { parent: this, dependsOn: [this.cni, this.istiod] },
         );

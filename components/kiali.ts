@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { componentNamespace } from "./namespace";
 import { OidcClient, OidcClientArgs, ROTATION_ANNOTATION } from "./oidcClient";
 import type { IdentityProviders } from "./providers";
 
@@ -62,8 +63,10 @@ export type KialiOidcArgs = Omit<OidcClientArgs, "secret" | "providers"> & {
 
 /** Arguments of {@link Kiali}. */
 export interface KialiArgs {
-    /** Namespace created for the operator and Kiali. Defaults to `kiali`. */
+    /** Namespace of the operator and Kiali. Defaults to `kiali`. */
     readonly namespace: string;
+    /** Create the namespace (and delete it on destroy); false when it already exists. */
+    readonly createNamespace: boolean;
     /** The kiali-operator chart. */
     readonly operator: {
         readonly source: ChartSource;
@@ -194,6 +197,7 @@ export function kialiArgs(config: StackConfig): KialiArgs {
     const services = config.services;
     return {
         namespace: kiali.namespace,
+        createNamespace: kiali.createNamespace,
         operator: {
             source: {
                 chart: kiali.operator.chart,
@@ -243,12 +247,12 @@ export class Kiali extends pulumi.ComponentResource {
             throw new Error("Kiali: `oidc` must be given exactly when auth.strategy is openid");
         }
 
-        const namespace = new k8s.core.v1.Namespace(
+        this.namespace = componentNamespace(
             `${name}-namespace`,
-            { metadata: { name: args.namespace } },
-            { parent: this },
+            args.namespace,
+            args.createNamespace,
+            this,
         );
-        this.namespace = namespace.metadata.name;
 
         this.operator = helmRelease(
             `${name}-operator`,

@@ -16,6 +16,7 @@ export function kubernetesProvider(
     namespace?: string,
 ): k8s.Provider {
     return new k8s.Provider(name, {
+        // A file path only (the schema rejects contents): provider inputs are stored in plaintext.
         kubeconfig: config.kubeconfig,
         context: config.context,
         enableServerSideApply: true,
@@ -41,6 +42,8 @@ export function identityProviders(config: StackConfig["identity"]): IdentityProv
         vault: new vault.Provider("vault", {
             address: config.vault.address,
             token: secrets.getSecret("vaultToken"),
+            // Use the token itself: a child token would also need `auth/token/create`.
+            skipChildToken: true,
         }),
         keycloak: new keycloak.Provider("keycloak", {
             url: config.keycloak.url,

@@ -121,6 +121,8 @@ const authSchema = z
 export const kialiSchema = z
     .strictObject({
         namespace: k8sName.default("kiali"),
+        /** Create the namespace; false when it exists already and belongs to another owner. */
+        createNamespace: z.boolean().default(true),
         /** Kiali's public host is <subdomain>.<domain>. */
         subdomain: k8sName.default("kiali"),
         operator: z

@@ -25,10 +25,19 @@ const resources = z.strictObject({
     limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() }).optional(),
 });
 
+const kubeconfigPathText =
+    "a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG)";
+
 export const kubernetesSchema = z
     .strictObject({
-        /** Path to (or contents of) a kubeconfig; the provider's default discovery when unset. */
-        kubeconfig: z.string().min(1, "a kubeconfig path or contents").optional(),
+        /**
+         * Path of a kubeconfig file; the provider's default discovery (KUBECONFIG) when unset.
+         * Never the contents: the provider's inputs land in plaintext in the plan and state.
+         */
+        kubeconfig: z
+            .string()
+            .regex(/^(?!\s*(apiVersion|\{))[^\n]+$/, kubeconfigPathText)
+            .optional(),
         /** The kubeconfig context to use; the current context when unset. */
         context: z.string().min(1, "a kubeconfig context name").optional(),
     })
@@ -69,6 +78,8 @@ export const istioSchema = z
         version: chartVersion.default("1.30.3"),
         repository: chartRepository.default("https://istio-release.storage.googleapis.com/charts"),
         namespace: k8sName.default("istio-system"),
+        /** Create the root namespace; false when it exists already and belongs to another owner. */
+        createNamespace: z.boolean().default(true),
         releases: z
             .strictObject({
                 base: k8sName.default("istio-base"),

@@ -30,6 +30,30 @@ export type PolicyPackConfig = Record<
     EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
 >;
 
+/**
+ * The user's policy config with the stack's Istio root namespace filled in for every policy that
+ * has a `rootNamespace` setting the user left unset. The plan knows the stack's root namespace;
+ * `pulumi preview --policy-pack` does not, so there it goes in `--policy-pack-config`.
+ */
+export function withRootNamespace(
+    rootNamespace: string,
+    config: PolicyPackConfig = {},
+    policies: readonly MeshPolicy[] = packPolicies,
+): PolicyPackConfig {
+    const result: PolicyPackConfig = { ...config };
+    for (const policy of policies) {
+        if (!policy.configSchema?.properties?.rootNamespace) {
+            continue;
+        }
+        const given = config[policy.name];
+        const settings = typeof given === "string" ? { enforcementLevel: given } : given;
+        if (settings?.rootNamespace === undefined) {
+            result[policy.name] = { ...settings, rootNamespace };
+        }
+    }
+    return result;
+}
+
 /** One reported violation. */
 export interface Violation {
     /** The rule's stable code. */

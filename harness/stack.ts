@@ -21,15 +21,54 @@ export function stackFilePath(stack: string): string {
     return path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
 }
 
-/** Reads a stack settings file. Throws when the file is missing or is not a stack file. */
+/** The top-level keys of a stack settings file (pulumi.com "Stack settings file reference"). */
+const STACK_FILE_KEYS = [
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "config",
+    "environment",
+];
+
+/** A file that is not valid YAML or not a stack settings file; the message is one line. */
+export class StackFileError extends Error {
+    constructor(file: string, reason: string) {
+        super(`${file} is not a Pulumi stack settings file: ${reason}`);
+        this.name = "StackFileError";
+    }
+}
+
+/**
+ * Reads a stack settings file. Throws the `fs` error when the file cannot be read, and a
+ * {@link StackFileError} when it is not valid YAML or not a stack settings file.
+ */
 export function readStackFile(file: string): StackSettings {
-    const document = parse(fs.readFileSync(file, "utf8")) ?? {};
-    if (typeof document !== "object" || Array.isArray(document)) {
-        throw new Error(`${file} is not a Pulumi stack settings file`);
+    const text = fs.readFileSync(file, "utf8");
+    let document: unknown;
+    try {
+        document = parse(text) ?? {};
+    } catch (error) {
+        // The parser's message continues with a code excerpt; its first line says what and where.
+        const [what] = (error as Error).message.split("\n");
+        throw new StackFileError(file, what.replace(/:$/, ""));
+    }
+    if (!isMapping(document)) {
+        throw new StackFileError(file, "the top level is not a mapping");
+    }
+    const unknown = Object.keys(document).filter((key) => !STACK_FILE_KEYS.includes(key));
+    if (unknown.length > 0) {
+        throw new StackFileError(
+            file,
+            `unknown key ${JSON.stringify(unknown[0])}; allowed keys: ${STACK_FILE_KEYS.join(", ")}`,
+        );
+    }
+    const fileConfig = document.config ?? {};
+    if (!isMapping(fileConfig)) {
+        throw new StackFileError(file, "`config` is not a mapping of keys to values");
     }
     const config: Record<string, unknown> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, value] of Object.entries(document.config ?? {})) {
+    for (const [rawKey, value] of Object.entries(fileConfig)) {
         const key = rawKey.includes(":") ? rawKey : `${PROJECT}:${rawKey}`;
         if (isSecure(value)) {
             // Encrypted values cannot be decrypted offline; the plan masks them anyway.
@@ -42,8 +81,12 @@ export function readStackFile(file: string): StackSettings {
     return { config, secretKeys };
 }
 
+function isMapping(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function isSecure(value: unknown): boolean {
-    return typeof value === "object" && value !== null && "secure" in value;
+    return isMapping(value) && "secure" in value;
 }
 
 /** Serializes config values the way the CLI passes them: strings, objects as JSON. */

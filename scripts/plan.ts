@@ -10,13 +10,14 @@ import {
     PolicyPackConfig,
     PolicyRun,
     runPolicies,
+    withRootNamespace,
 } from "../harness/policies";
-import { planStack } from "../harness/stack";
+import { planStack, StackFileError } from "../harness/stack";
 import { parseCommandLine, runScript } from "./cli";
 
 /**
  * Exit codes: 0 planned, 1 failed or a mandatory policy violation, 2 unusable input (bad config,
- * bad policy config, bad arguments).
+ * bad policy config, bad arguments, a stack file that cannot be read or is not one).
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -137,10 +138,20 @@ export async function main(argv: string[]): Promise<number> {
             ? readPolicyConfig(values["policy-config"])
             : undefined;
         plan = await planStack({ stack: values.stack, stackFile: values["stack-file"] });
-        policies = await runPolicies(plan, { config: policyConfig });
+        const rootNamespace = plan.outputs.istioNamespace;
+        policies = await runPolicies(plan, {
+            config:
+                typeof rootNamespace === "string"
+                    ? withRootNamespace(rootNamespace, policyConfig)
+                    : policyConfig,
+        });
     } catch (error) {
         if (error instanceof ConfigError) {
             console.error(error.message);
+            return EXIT_USAGE;
+        }
+        if (error instanceof StackFileError) {
+            console.error(`plan: ${error.message}`);
             return EXIT_USAGE;
         }
         if (error instanceof PolicyConfigError) {

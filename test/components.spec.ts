@@ -8,7 +8,13 @@ import {
 } from "../components/cilium";
 import { gatewayValues } from "../components/gateway";
 import { chartArgs, mergeValues } from "../components/helm";
-import { baseValues, cniValues, istiodValues, ztunnelValues } from "../components/istio";
+import {
+    baseValues,
+    cniValues,
+    istiodValues,
+    rootNamespaceValues,
+    ztunnelValues,
+} from "../components/istio";
 import {
     istiodServiceMonitorSpec,
     telemetrySpec,
@@ -105,7 +111,16 @@ describe("Cilium", () => {
         });
         expect(resourceNamed(plan, "cilium-release").options).to.deep.include({
             import: "kube-system/cilium",
-            ignoreChanges: ["values", "version", "chart", "repositoryOpts"],
+            ignoreChanges: [
+                "values",
+                "version",
+                "chart",
+                "repositoryOpts",
+                "timeout",
+                "maxHistory",
+                "cleanupOnFail",
+                "createNamespace",
+            ],
         });
     });
 
@@ -179,6 +194,43 @@ describe("Istio ambient", () => {
                 limits: { memory: "256Mi" },
             },
         });
+    });
+
+    it("leaves every chart's values alone for istio-system and points them at another root namespace", () => {
+        const charts = ["base", "cni", "istiod", "ztunnel", "gateway"] as const;
+        expect(charts.map((chart) => rootNamespaceValues("istio-system", chart))).to.deep.equal([
+            {},
+            {},
+            {},
+            {},
+            {},
+        ]);
+        expect(charts.map((chart) => rootNamespaceValues("mesh-root", chart))).to.deep.equal([
+            { global: { istioNamespace: "mesh-root" } },
+            { global: { istioNamespace: "mesh-root" } },
+            { global: { istioNamespace: "mesh-root" }, meshConfig: { rootNamespace: "mesh-root" } },
+            { istioNamespace: "mesh-root" },
+            { global: { istioNamespace: "mesh-root" } },
+        ]);
+    });
+
+    it("only names an existing root namespace and Kiali namespace when told not to create them", async () => {
+        const plan = await planStack({
+            edit: (config) => {
+                const istio = config["picluster-mesh:istio"] as Record<string, unknown>;
+                const kiali = config["picluster-mesh:kiali"] as Record<string, unknown>;
+                istio.createNamespace = false;
+                kiali.createNamespace = false;
+            },
+        });
+        const namespaces = resourcesOfType(plan, "kubernetes:core/v1:Namespace").map(
+            (r) => inputsOf(r).metadata.name,
+        );
+        expect(namespaces.sort()).to.deep.equal(["book-info", "istio-ingress"]);
+        const base = resourceNamed(plan, "istio-base");
+        expect(inputsOf(base).namespace).to.equal("istio-system");
+        expect(waitsFor(plan, base)).to.deep.equal([]);
+        expect(inputsOf(resourceNamed(plan, "kiali-operator")).namespace).to.equal("kiali");
     });
 
     it("drops the tracing provider and the Telemetry resource when tracing is off", async () => {

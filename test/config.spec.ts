@@ -100,12 +100,30 @@ describe("stack config", () => {
             "Invalid config picluster-mesh:telemetry.tracing.port = 0: expected a port number from 1 to 65535.",
         ],
         [
+            "kubeconfig contents instead of a path",
+            { ...minimal, kubernetes: { kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+            'Invalid config picluster-mesh:kubernetes.kubeconfig = "apiVersion: v1\\nkind: Config\\n": expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).',
+        ],
+        [
+            "a one-line JSON kubeconfig instead of a path",
+            { ...minimal, kubernetes: { kubeconfig: '{"apiVersion":"v1"}' } },
+            'Invalid config picluster-mesh:kubernetes.kubeconfig = "{\\"apiVersion\\":\\"v1\\"}": expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).',
+        ],
+        [
             "a misspelt key inside a section",
             { ...minimal, gateway: { enabeld: true } },
             'Invalid config picluster-mesh:gateway: unknown key "enabeld"; allowed keys: enabled, namespace, releaseName, loadBalancerIP, values.',
         ],
     ];
     itRejectsEach(badValues);
+
+    it("accepts a kubeconfig file path", () => {
+        const config = parseStackConfig({
+            ...minimal,
+            kubernetes: { kubeconfig: "~/.kube/picluster.yaml" },
+        });
+        expect(config.kubernetes).to.deep.equal({ kubeconfig: "~/.kube/picluster.yaml" });
+    });
 
     it("rejects a misspelt section and lists the sections it knows", () => {
         const message = configRejection({ ...minimal, gatway: {} });

@@ -131,6 +131,7 @@ describe("Kiali config", () => {
         const config = parseStackConfig(minimal);
         expect(config.kiali).to.deep.equal({
             namespace: "kiali",
+            createNamespace: true,
             subdomain: "kiali",
             operator: {
                 chart: "kiali-operator",
@@ -538,6 +539,7 @@ describe("Kiali in the picluster stack", () => {
     it("configures Vault and Keycloak providers from the stack config and leaves credentials to the environment when none are set", () => {
         expect(inputsOf(resourceNamed(plan, "vault"))).to.deep.equal({
             address: "https://vault.homelab.ricsanfre.com:8200",
+            skipChildToken: "true",
             maxLeaseTtlSeconds: "1200",
             maxRetries: "2",
         });

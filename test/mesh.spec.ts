@@ -127,7 +127,7 @@ describe("the picluster stack's mesh namespaces", () => {
         );
     });
 
-    it("owns no namespace that already exists: book-info is the only Namespace it creates", () => {
+    it("owns none of the mesh namespaces that already exist: book-info is the only one it creates", () => {
         const mesh = resourceNamed(plan, "mesh");
         const created = resourcesOfType(plan, NAMESPACE).filter((r) => r.parent === mesh.urn);
         expect(created.map((r) => [r.name, inputsOf(r).metadata])).to.deep.equal([

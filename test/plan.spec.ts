@@ -4,6 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { planProgram } from "../harness/plan";
+import { withRootNamespace } from "../harness/policies";
 import { stackFilePath } from "../harness/stack";
 import { main } from "../scripts/plan";
 import { runCommand, writeTree } from "./helpers";
@@ -81,6 +82,50 @@ describe("the offline plan command", () => {
         expect(unknown.stderr).to.match(/^plan: Unknown option '--stak'/);
     });
 
+    it("exits 2 with one line on a stack file that is not valid YAML", async () => {
+        const root = writeTree({
+            "Pulumi.broken.yaml": "config:\n    picluster-mesh:domain: a: b\n",
+        });
+        const file = path.join(root, "Pulumi.broken.yaml");
+        const { code, stdout, stderr } = await runCommand(main, ["--stack-file", file]);
+        expect(code).to.equal(2);
+        expect(stdout).to.equal("");
+        expect(stderr).to.equal(
+            `plan: ${file} is not a Pulumi stack settings file: Nested mappings are not allowed in compact mappings at line 2, column 28`,
+        );
+    });
+
+    it("exits 2 with one line on a YAML file that is not a stack settings file", async () => {
+        const root = writeTree({
+            "list.yaml": "- picluster-mesh:domain: homelab.example.com\n",
+            "manifest.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: { name: kiali }\n",
+            "config-list.yaml": "config:\n    - picluster-mesh:domain: homelab.example.com\n",
+        });
+        const rejection = async (name: string) => {
+            const { code, stdout, stderr } = await runCommand(main, [
+                "--stack-file",
+                path.join(root, name),
+            ]);
+            expect(code, name).to.equal(2);
+            expect(stdout, name).to.equal("");
+            return stderr;
+        };
+        const reason = (name: string, why: string) =>
+            `plan: ${path.join(root, name)} is not a Pulumi stack settings file: ${why}`;
+        expect(await rejection("list.yaml")).to.equal(
+            reason("list.yaml", "the top level is not a mapping"),
+        );
+        expect(await rejection("manifest.yaml")).to.equal(
+            reason(
+                "manifest.yaml",
+                'unknown key "apiVersion"; allowed keys: secretsprovider, encryptedkey, encryptionsalt, config, environment',
+            ),
+        );
+        expect(await rejection("config-list.yaml")).to.equal(
+            reason("config-list.yaml", "`config` is not a mapping of keys to values"),
+        );
+    });
+
     it("replaces every secret value in inputs and outputs with [secret]", async () => {
         const plan = await planProgram({
             program: () => {
@@ -94,5 +139,29 @@ describe("the offline plan command", () => {
         expect(plan.resources[0].inputs.stringData).to.equal("[secret]");
         expect(plan.outputs).to.deep.equal({ password: "[secret]", name: "credentials" });
         expect(JSON.stringify(plan)).to.not.contain("hunter2");
+    });
+
+    it("tells the policy pack the stack's root namespace, and points Istio's charts at it", async () => {
+        const file = editedStackFile("namespace: istio-system", "namespace: mesh-root");
+        const { code, stdout } = await runCommand(main, ["--stack-file", file, "--json"]);
+        expect(code).to.equal(0);
+        const document = JSON.parse(stdout);
+        expect(document.violations).to.deep.equal([]);
+        const cni = document.resources.find((r: { name: string }) => r.name === "istio-cni");
+        expect(cni.inputs.namespace).to.equal("mesh-root");
+        expect(cni.inputs.values.global).to.deep.equal({ istioNamespace: "mesh-root" });
+    });
+
+    it("fills the root namespace into the policy config only where the user left it unset", () => {
+        const config = withRootNamespace("mesh-root", {
+            "mesh-require-strict-default": { rootNamespace: "custom" },
+            "peerauthentication-disallow-root-selector": "advisory",
+        });
+        expect(config["mesh-require-strict-default"]).to.deep.equal({ rootNamespace: "custom" });
+        expect(config["peerauthentication-disallow-root-selector"]).to.deep.equal({
+            enforcementLevel: "advisory",
+            rootNamespace: "mesh-root",
+        });
+        expect(config["kiali-disallow-anonymous-auth"]).to.equal(undefined);
     });
 });
