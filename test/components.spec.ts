@@ -140,7 +140,7 @@ describe("Cilium", () => {
 });
 
 describe("Istio ambient", () => {
-    it("ships the base chart's CRDs as templates so that chart upgrades upgrade them", () => {
+    it("turns on the base chart's CRD templates, which Helm upgrades with the chart", () => {
         expect(baseValues()).to.deep.equal({ base: { enableCRDTemplates: true } });
     });
 

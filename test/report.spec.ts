@@ -266,9 +266,15 @@ describe("mesh-report of the picluster stack", () => {
                 { port: 8443, mode: "PERMISSIVE", client: "kube-apiserver" },
             ],
         });
-        expect(kafka.exceptions[0].reason).to.be.a("string").and.not.equal("");
+        expect(kafka.exceptions[0].reason).to.equal(
+            "The kube-apiserver calls Strimzi's admission webhooks (8443) and Prometheus scrapes the operator's metrics (8080), both from outside the mesh.",
+        );
         const gateway = report.namespaces.find((ns) => ns.name === "envoy-gateway-system")!;
-        expect(gateway).to.deep.include({ mode: "PERMISSIVE", client: "external" });
+        expect(gateway).to.deep.include({
+            mode: "PERMISSIVE",
+            client: "external",
+            reason: "External HTTP clients have no SPIFFE identity; STRICT would drop all external traffic.",
+        });
     });
 
     it("is what README.md embeds between the mesh-report markers", async () => {
@@ -296,6 +302,10 @@ describe("the mesh-report command", () => {
         expect(stdout).to.equal(
             renderReport(meshReport(readYamlInput([`${FLUX}/corrected`]).inventory)),
         );
+        // What it prints, not only that it prints what the library renders.
+        expect(stdout).to.contain("### Effective mTLS");
+        expect(stdout).to.match(/\| `envoy-gateway-system` +\| PERMISSIVE/);
+        expect(stdout).to.contain("```mermaid");
     });
 
     it("exits 2 with the usage when given both a stack and paths, or neither", async () => {

@@ -106,8 +106,8 @@ describe("the policy pack against the picluster stack", () => {
                 config["picluster-mesh:cilium"].values.cni = { exclusive: true };
             }),
         ).to.deep.equal([]);
-        // ... and the rule guards the release itself (a release adopted as it runs, or a future
-        // change to the component).
+        // ... and the rule guards the release's own values, whatever produced them (a future
+        // change to the component, a release planned by another program).
         const found = await withInputs("cilium-release", (inputs) => {
             inputs.values.socketLB.hostNamespaceOnly = false;
             inputs.values.cni.exclusive = true;
