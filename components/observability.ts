@@ -67,7 +67,8 @@ export function telemetrySpec(tracing: NonNullable<MeshObservabilityArgs["tracin
 
 /**
  * Spec of the istiod ServiceMonitor: istiod serves metrics on port http-monitoring (15014).
- * The page's selector (istio=pilot, no path) scraped nothing, which left Kiali's graph empty.
+ * Until the repository committed these two monitors (6b950feb) Prometheus scraped no Istio
+ * metrics and Kiali's graph stayed empty; the page's ztunnel monitor names no port at all.
  */
 export function istiodServiceMonitorSpec(namespace: string, interval: string) {
     return {

@@ -6,14 +6,21 @@
 // Kustomize is followed as far as the rules need it and no further: a kustomization's `namespace`
 // reaches the objects it includes (the outermost kustomization wins, as in `kustomize build`), a
 // Flux Kustomization's `targetNamespace` reaches the kustomization at its `spec.path`, and the
-// documents a kustomization lists as patches are patches. Nothing is built or merged: every
-// object keeps the file and line it is written at.
+// documents a kustomization lists as patches are patches. Every object also records the Flux
+// Kustomizations whose `spec.path` tree holds its file. Nothing is built or merged: every object
+// keeps the file and line it is written at.
 import * as jsyaml from "js-yaml";
 import * as path from "path";
 import { isMap, isSeq, LineCounter, Node, parseAllDocuments } from "yaml";
 import { namespaceOf } from "../policies/core/inventory";
 import { stringMap } from "../policies/core/labels";
-import { Capabilities, Inventory, KubeObject, ObjectMeta } from "../policies/core/model";
+import {
+    Capabilities,
+    FluxKustomizationRef,
+    Inventory,
+    KubeObject,
+    ObjectMeta,
+} from "../policies/core/model";
 import { collectYamlFiles, InputFile, readText } from "./files";
 
 /** What plain YAML can tell the rules. */
@@ -77,6 +84,17 @@ interface Kustomization {
     readonly file: string;
 }
 
+/** A Flux Kustomization as the repository holds it. */
+interface FluxKustomization {
+    /** Resolved path of the file that holds it. */
+    readonly file: string;
+    readonly name: string;
+    readonly namespace?: string;
+    /** `spec.path`, relative to the repository root. */
+    readonly path: string;
+    readonly targetNamespace?: string;
+}
+
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 
 /** Reads the YAML files below the paths. Throws UnusableInputError for an unreadable path. */
@@ -89,38 +107,45 @@ export function yamlInput(sources: readonly YamlSource[]): YamlInput {
     const parsed = sources.map(parseFile);
     const broken = parsed.flatMap((file) => (file.broken ? [file.broken] : []));
     const kustomizations = new Map<string, Kustomization>();
-    const fluxTargets: { from: string; path: string; namespace: string }[] = [];
+    const fluxKustomizations: FluxKustomization[] = [];
     for (const file of parsed) {
         for (const document of file.documents) {
             if (isKustomization(document.value, file.source.real)) {
                 const kustomization = readKustomization(file.source, document);
                 kustomizations.set(kustomization.dir, kustomization);
             } else if (isFluxKustomization(document.value)) {
-                const { path: target, targetNamespace } = document.value.spec;
-                fluxTargets.push({
-                    from: path.dirname(file.source.real),
-                    path: target,
-                    namespace: targetNamespace,
+                const { metadata, spec } = document.value;
+                fluxKustomizations.push({
+                    file: file.source.real,
+                    name: metadata.name,
+                    namespace:
+                        typeof metadata.namespace === "string" ? metadata.namespace : undefined,
+                    path: spec.path,
+                    targetNamespace:
+                        typeof spec.targetNamespace === "string" ? spec.targetNamespace : undefined,
                 });
             }
         }
     }
-    const layout = resolveLayout(kustomizations, fluxTargets);
+    const layout = resolveLayout(kustomizations, fluxKustomizations);
+    const owners = resolveFluxOwners(kustomizations, fluxKustomizations, layout);
     const objects: KubeObject[] = [];
     let skipped = 0;
     for (const file of parsed) {
         const patchTarget = layout.patchFiles.get(file.source.real);
         const namespace = layout.namespaces.get(file.source.real);
+        const appliedBy = owners.get(file.source.real);
         for (const document of file.documents) {
             if (isKustomization(document.value, file.source.real)) {
                 skipped++;
-                objects.push(...inlinePatchObjects(kustomizations, file.source, layout));
+                objects.push(...inlinePatchObjects(kustomizations, file.source, layout, owners));
                 continue;
             }
             const found = kubeObjects(document, file.source.display, {
                 patch: patchTarget !== undefined,
                 target: patchTarget ?? undefined,
                 namespace,
+                fluxKustomizations: appliedBy,
             });
             if (found.length === 0) {
                 skipped++;
@@ -261,15 +286,16 @@ function isKustomization(value: unknown, file: string): boolean {
     return KUSTOMIZATION_FILES.has(path.basename(file)) && !apiVersion.includes(".fluxcd.io/");
 }
 
-function isFluxKustomization(
-    value: unknown,
-): value is { spec: { path: string; targetNamespace: string } } {
+function isFluxKustomization(value: unknown): value is {
+    metadata: { name: string; namespace?: unknown };
+    spec: { path: string; targetNamespace?: unknown };
+} {
     return (
         isKubeShaped(value) &&
         value.apiVersion.startsWith("kustomize.toolkit.fluxcd.io/") &&
         value.kind === "Kustomization" &&
-        typeof value.spec?.path === "string" &&
-        typeof value.spec?.targetNamespace === "string"
+        typeof value.metadata?.name === "string" &&
+        typeof value.spec?.path === "string"
     );
 }
 
@@ -350,7 +376,7 @@ interface Layout {
  */
 function resolveLayout(
     kustomizations: ReadonlyMap<string, Kustomization>,
-    fluxTargets: readonly { from: string; path: string; namespace: string }[],
+    fluxKustomizations: readonly FluxKustomization[],
 ): Layout {
     const layout: Layout = {
         namespaces: new Map(),
@@ -388,18 +414,10 @@ function resolveLayout(
             }
         }
     };
-    // A Flux Kustomization's path is relative to the repository root: the nearest ancestor of
-    // the file that holds it.
-    for (const flux of fluxTargets) {
-        for (let dir = flux.from; ; dir = path.dirname(dir)) {
-            const kustomization = kustomizations.get(path.resolve(dir, flux.path));
-            if (kustomization) {
-                visit(kustomization, flux.namespace);
-                break;
-            }
-            if (path.dirname(dir) === dir) {
-                break;
-            }
+    for (const flux of fluxKustomizations) {
+        const kustomization = fluxRoot(kustomizations, flux);
+        if (kustomization && flux.targetNamespace !== undefined) {
+            visit(kustomization, flux.targetNamespace);
         }
     }
     for (const kustomization of kustomizations.values()) {
@@ -410,11 +428,78 @@ function resolveLayout(
     return layout;
 }
 
+/**
+ * The kustomization at a Flux Kustomization's path. The path is relative to the repository root:
+ * the nearest ancestor of the file that holds the Flux Kustomization where the path exists.
+ */
+function fluxRoot(
+    kustomizations: ReadonlyMap<string, Kustomization>,
+    flux: FluxKustomization,
+): Kustomization | undefined {
+    for (let dir = path.dirname(flux.file); ; dir = path.dirname(dir)) {
+        const kustomization = kustomizations.get(path.resolve(dir, flux.path));
+        if (kustomization || path.dirname(dir) === dir) {
+            return kustomization;
+        }
+    }
+}
+
+/** Resolved file → the Flux Kustomizations whose tree holds it (kustomization files included). */
+function resolveFluxOwners(
+    kustomizations: ReadonlyMap<string, Kustomization>,
+    fluxKustomizations: readonly FluxKustomization[],
+    layout: Layout,
+): Map<string, FluxKustomizationRef[]> {
+    const owners = new Map<string, FluxKustomizationRef[]>();
+    const own = (file: string, ref: FluxKustomizationRef) => {
+        const list = owners.get(file);
+        if (!list) {
+            owners.set(file, [ref]);
+        } else if (list[list.length - 1] !== ref) {
+            list.push(ref);
+        }
+    };
+    for (const flux of fluxKustomizations) {
+        const root = fluxRoot(kustomizations, flux);
+        if (!root) {
+            continue;
+        }
+        // Named as the object is: a namespace an enclosing kustomization sets wins over its own.
+        const ref: FluxKustomizationRef = {
+            namespace: layout.namespaces.get(flux.file) ?? flux.namespace ?? "default",
+            name: flux.name,
+        };
+        const visited = new Set<string>();
+        const visit = (kustomization: Kustomization) => {
+            if (visited.has(kustomization.dir)) {
+                return;
+            }
+            visited.add(kustomization.dir);
+            own(kustomization.file, ref);
+            const targets = [
+                ...kustomization.includes,
+                ...kustomization.patchFiles.map((p) => p.path),
+            ];
+            for (const target of targets) {
+                const child = kustomizations.get(target);
+                if (child) {
+                    visit(child);
+                } else {
+                    own(target, ref);
+                }
+            }
+        };
+        visit(root);
+    }
+    return owners;
+}
+
 /** The objects of a kustomization file's inline patches. */
 function inlinePatchObjects(
     kustomizations: ReadonlyMap<string, Kustomization>,
     source: YamlSource,
     layout: Layout,
+    owners: ReadonlyMap<string, FluxKustomizationRef[]>,
 ): KubeObject[] {
     const kustomization = kustomizations.get(path.dirname(source.real));
     if (!kustomization || kustomization.file !== source.real) {
@@ -428,6 +513,7 @@ function inlinePatchObjects(
                 patch: true,
                 target: patch.target,
                 namespace,
+                fluxKustomizations: owners.get(source.real),
             }),
         );
     });
@@ -438,6 +524,8 @@ interface Placement {
     readonly target?: PatchTarget;
     /** The namespace a kustomization sets on namespaced objects. */
     readonly namespace?: string;
+    /** The Flux Kustomizations whose tree holds the file. */
+    readonly fluxKustomizations?: readonly FluxKustomizationRef[];
 }
 
 /** The Kubernetes objects of one document: none, one, or a List's items. */
@@ -477,7 +565,9 @@ function kubeObject(value: Json, file: string, line: number, placement: Placemen
         kind: value.kind,
         metadata,
         body: value,
-        source: { file, line },
+        source: placement.fluxKustomizations
+            ? { file, line, fluxKustomizations: placement.fluxKustomizations }
+            : { file, line },
         patch: placement.patch,
     };
     if (placement.namespace === undefined || namespaceOf(object) === "") {

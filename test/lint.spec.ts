@@ -101,6 +101,31 @@ const HISTORIC_MISTAKES: { mistake: string; finding: Where; file: string; line: 
         line: 1,
     },
     {
+        mistake: "a Flux Kustomization applying a PeerAuthentication without istio-app (98a1bf7a)",
+        finding: ["PMX033", "Kustomization", "flux-system", "databases-common"],
+        file: "kubernetes/clusters/prod/infra/databases-app.yaml",
+        line: 1,
+    },
+    {
+        mistake: "the docs' ztunnel PodMonitor scraping no named port (6b950feb)",
+        finding: ["PMX041", "PodMonitor", "istio-system", "ztunnel-monitor"],
+        file: "kubernetes/platform/istio/app/components/monitoring/ztunnel-pod-monitor.yaml",
+        line: 1,
+    },
+    {
+        mistake: "Kiali's web_port written as a number (cfb23bad)",
+        finding: ["PMX042", "Kiali", "kiali", "kiali"],
+        file: "rendered/kiali-operator.yaml",
+        line: 3,
+    },
+    {
+        mistake:
+            "Kiali's Prometheus and Grafana URLs with sub-paths they lack (bdac9237, 4d5bfd4e)",
+        finding: ["PMX043", "Kiali", "kiali", "kiali"],
+        file: "rendered/kiali-operator.yaml",
+        line: 3,
+    },
+    {
         mistake: "a file that is not valid YAML",
         finding: ["YAML001", null, null, null],
         file: "kubernetes/platform/kafka/kafka-cluster/base/kafka-metrics.yaml",
@@ -142,7 +167,7 @@ describe("mesh-lint on the Pi Cluster's Flux tree with its historic mistakes", (
     it("passes the corrected tree", () => {
         const result = lintPaths([CORRECTED]);
         expect(result.findings).to.deep.equal([]);
-        expect(result.objects).to.equal(67);
+        expect(result.objects).to.equal(68);
     });
 });
 
@@ -170,7 +195,7 @@ describe("the mesh-lint command", () => {
         const clean = await runCommand(main, [CORRECTED]);
         expect(clean.code).to.equal(0);
         expect(clean.stdout.split("\n")[0]).to.equal(
-            "No findings: 67 objects in 106 files checked.",
+            "No findings: 68 objects in 107 files checked.",
         );
     });
 

@@ -74,6 +74,66 @@ describe("the YAML input adapter", () => {
         );
     });
 
+    it("records on each object the Flux Kustomizations whose path holds it, through bases, components and patches", () => {
+        const appliedBy = (kind: string, name: string) =>
+            find(kind, name).map((o) =>
+                (o.source.fluxKustomizations ?? []).map((r) => `${r.namespace}/${r.name}`),
+            );
+        expect(appliedBy("PeerAuthentication", "databases-strict")).to.deep.equal([
+            ["flux-system/databases-common"],
+        ]);
+        // The Namespace from the base and its label patch from the component.
+        expect(appliedBy("Namespace", "databases")).to.deep.equal([
+            ["flux-system/databases-common"],
+            ["flux-system/databases-common"],
+        ]);
+        expect(appliedBy("ServiceMonitor", "istio-istiod")).to.deep.equal([
+            ["flux-system/istio-app"],
+        ]);
+        // cilium-config sets no targetNamespace: it still applies its tree.
+        expect(
+            appliedBy("CiliumClusterwideNetworkPolicy", "allow-ambient-hostprobes"),
+        ).to.deep.equal([["flux-system/cilium-config"]]);
+        // Rendered output is under no Flux Kustomization's path.
+        expect(find("Kiali", "kiali")[0].source).to.deep.equal({
+            file: `${CORRECTED}/rendered/kiali-operator.yaml`,
+            line: 3,
+        });
+    });
+
+    it("records every Flux Kustomization that applies a shared base, and the owner of inline patches", () => {
+        const flux = (name: string, overlay: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  path: ./apps/${overlay}
+`;
+        const root = writeTree({
+            "clusters/a.yaml": flux("shop-a", "overlay-a"),
+            "clusters/b.yaml": flux("shop-b", "overlay-b"),
+            "apps/base/kustomization.yaml": "resources: [ns.yaml]\n",
+            "apps/base/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+            "apps/overlay-a/kustomization.yaml": `resources: [../base]
+patches:
+  - patch: "apiVersion: v1\\nkind: Namespace\\nmetadata: {name: shop, labels: {team: a}}"
+`,
+            "apps/overlay-b/kustomization.yaml": "resources: [../base]\n",
+        });
+        expect(
+            readYamlInput([root])
+                .inventory.objects.filter((o) => o.kind === "Namespace")
+                .map((o) => [
+                    summary(o, root),
+                    (o.source.fluxKustomizations ?? []).map((r) => r.name),
+                ]),
+        ).to.deep.equal([
+            ["Namespace -/shop @ apps/base/ns.yaml:1", ["shop-a", "shop-b"]],
+            ["Namespace -/shop @ apps/overlay-a/kustomization.yaml:3 (patch)", ["shop-a"]],
+        ]);
+    });
+
     it("leaves cluster-scoped objects without a namespace", () => {
         expect(find("Namespace", "kiali")[0].metadata.namespace).to.equal(undefined);
         expect(
@@ -123,8 +183,8 @@ describe("the YAML input adapter", () => {
         ]) {
             expect(files.has(`${CORRECTED}/${skipped}`), skipped).to.equal(false);
         }
-        expect(corrected.files).to.have.length(106);
-        expect(corrected.inventory.objects).to.have.length(67);
+        expect(corrected.files).to.have.length(107);
+        expect(corrected.inventory.objects).to.have.length(68);
         expect(corrected.skipped).to.equal(53);
     });
 

@@ -10,7 +10,22 @@ export interface Source {
     readonly file?: string;
     /** The 1-based line of the document in {@link file}. */
     readonly line?: number;
+    /**
+     * The Flux Kustomizations whose `spec.path` tree holds {@link file}, for resources read from
+     * a Flux repository; undefined when the input does not say (a Pulumi plan, a lone file).
+     */
+    readonly fluxKustomizations?: readonly FluxKustomizationRef[];
 }
+
+/** A Flux Kustomization (`kustomize.toolkit.fluxcd.io`), by namespace and name. */
+export interface FluxKustomizationRef {
+    readonly namespace: string;
+    readonly name: string;
+}
+
+/** The labels Flux's kustomize-controller puts on every object it applies. */
+export const FLUX_NAME_LABEL = "kustomize.toolkit.fluxcd.io/name";
+export const FLUX_NAMESPACE_LABEL = "kustomize.toolkit.fluxcd.io/namespace";
 
 /** Object metadata, as far as the rules read it. */
 export interface ObjectMeta {
@@ -111,4 +126,17 @@ export function describeSubject(subject: Subject): string {
         case "oidc-client":
             return `Keycloak client ${subject.clientId}`;
     }
+}
+
+/**
+ * The Flux Kustomizations that apply an object: where the repository layout puts it, or else
+ * the labels Flux leaves on the objects it applied (a cluster export). Empty when neither says.
+ */
+export function fluxKustomizationsOf(object: KubeObject): readonly FluxKustomizationRef[] {
+    if (object.source.fluxKustomizations) {
+        return object.source.fluxKustomizations;
+    }
+    const name = object.metadata.labels?.[FLUX_NAME_LABEL];
+    const namespace = object.metadata.labels?.[FLUX_NAMESPACE_LABEL];
+    return name && namespace ? [{ namespace, name }] : [];
 }

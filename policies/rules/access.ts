@@ -1,28 +1,10 @@
 // Rules on who can get in: Kiali's sign-in, Keycloak OpenID clients, and Secrets kept in
 // manifests instead of Vault.
 import { MeshIndex } from "../core/inventory";
-import { describeSubject, KubeObject, OidcClient, Subject } from "../core/model";
+import { describeSubject, KubeObject, OidcClient } from "../core/model";
 import { InventoryRule, notApplicable, SubjectRule } from "../core/rule";
-import { isObjectOf, listText, reporter, valueAt } from "./common";
-import { chartName } from "./releases";
-
-/** Where a subject keeps Kiali's auth strategy, if it configures a Kiali server. */
-function kialiStrategyPath(subject: Subject): { values: unknown; path: string } | undefined {
-    if (isObjectOf(subject, "kiali.io", "Kiali")) {
-        return { values: subject.body, path: "spec.auth.strategy" };
-    }
-    if (subject.category !== "helm-release") {
-        return undefined;
-    }
-    const chart = chartName(subject);
-    if (chart === "kiali-operator" && valueAt(subject.values, "cr.create") === true) {
-        return { values: subject.values, path: "cr.spec.auth.strategy" };
-    }
-    if (chart === "kiali-server") {
-        return { values: subject.values, path: "auth.strategy" };
-    }
-    return undefined;
-}
+import { listText, reporter } from "./common";
+import { kialiSetting, kialiSettings, settingName } from "./kiali";
 
 interface KialiConfig {
     allowAnonymous: boolean;
@@ -43,13 +25,13 @@ export const disallowAnonymousKiali: SubjectRule<KialiConfig> = {
         },
     },
     scope: "subject",
-    appliesTo: (subject) => kialiStrategyPath(subject) !== undefined,
+    appliesTo: (subject) => kialiSettings(subject) !== undefined,
     check(subject, config) {
-        const { values, path } = kialiStrategyPath(subject)!;
-        if (config.allowAnonymous || valueAt(values, path) !== "anonymous") {
+        const { path, value } = kialiSetting(kialiSettings(subject)!, "auth.strategy");
+        if (config.allowAnonymous || value !== "anonymous") {
             return [];
         }
-        const field = subject.category === "helm-release" ? `values ${path}` : path;
+        const field = settingName(subject, path);
         return [
             kialiReport(
                 subject,

@@ -2,6 +2,7 @@
 import { Rule } from "../core/rule";
 import { accessRules } from "./access";
 import { authorizationRules } from "./authorization";
+import { kialiRules } from "./kiali";
 import { meshRules } from "./mesh";
 import { networkRules } from "./network";
 import { observabilityRules } from "./observability";
@@ -15,6 +16,7 @@ export const rules: readonly Rule[] = [
     ...networkRules,
     ...releaseRules,
     ...observabilityRules,
+    ...kialiRules,
     ...accessRules,
     ...authorizationRules,
     ...outsideClientRules,

@@ -1,7 +1,8 @@
-// Rules on the mesh's telemetry: Telemetry resources name providers istiod defines.
-import { describeSubject } from "../core/model";
-import { InventoryRule, notApplicable } from "../core/rule";
-import { listText, reporter, valueAt } from "./common";
+// Rules on the mesh's telemetry: Telemetry resources name providers istiod defines, and the
+// monitors of istiod and ztunnel scrape the ports that serve their metrics.
+import { describeSubject, KubeObject, Subject } from "../core/model";
+import { InventoryRule, notApplicable, SubjectRule } from "../core/rule";
+import { isObjectOf, listText, reporter, valueAt } from "./common";
 import { istioChart } from "./releases";
 
 interface TelemetryConfig {
@@ -70,4 +71,188 @@ export const requireDefinedProviders: InventoryRule<TelemetryConfig> = {
     },
 };
 
-export const observabilityRules = [requireDefinedProviders];
+interface MonitorConfig {
+    istiodLabels: string[];
+    ztunnelLabels: string[];
+}
+
+/** Where an Istio component serves its metrics, and what needs them. */
+interface MetricsEndpoint {
+    readonly component: string;
+    readonly labels: keyof MonitorConfig;
+    readonly portName: string;
+    readonly port: number;
+    /** Paths the port answers; the first is the one to use. */
+    readonly paths: readonly string[];
+    /** What reads the metrics, completing "the metrics …". */
+    readonly neededBy: string;
+}
+
+const ISTIO_METRICS: readonly MetricsEndpoint[] = [
+    {
+        component: "istiod",
+        labels: "istiodLabels",
+        portName: "http-monitoring",
+        port: 15014,
+        paths: ["/metrics"],
+        neededBy: "Kiali shows for the control plane",
+    },
+    {
+        component: "ztunnel",
+        labels: "ztunnelLabels",
+        portName: "ztunnel-stats",
+        port: 15020,
+        // ztunnel's stats server answers both (istio/ztunnel src/metrics/server.rs).
+        paths: ["/metrics", "/stats/prometheus"],
+        neededBy: "Kiali draws its traffic graph from",
+    },
+];
+
+interface Requirement {
+    readonly key: string;
+    readonly operator: string;
+    readonly values: readonly string[];
+}
+
+/** A label selector's requirements: matchLabels as one-value In, then matchExpressions. */
+function requirements(selector: unknown): Requirement[] {
+    const { matchLabels, matchExpressions } = (selector ?? {}) as Record<string, unknown>;
+    const labels = Object.entries(
+        typeof matchLabels === "object" && matchLabels !== null ? matchLabels : {},
+    ).map(([key, value]) => ({ key, operator: "In", values: [String(value)] }));
+    const expressions = (Array.isArray(matchExpressions) ? matchExpressions : [])
+        .filter((e) => typeof e?.key === "string" && typeof e?.operator === "string")
+        .map((e) => ({
+            key: e.key,
+            operator: e.operator,
+            values: Array.isArray(e.values) ? e.values.map(String) : [],
+        }));
+    return [...labels, ...expressions];
+}
+
+/**
+ * Whether a selector aims at pods (or Services) with these labels: it asks for at least one of
+ * them by value and nothing they contradict. Requirements on other labels cannot be judged.
+ */
+function selectsLabels(selector: unknown, known: ReadonlyMap<string, string>): boolean {
+    const relevant = requirements(selector).filter((r) => known.has(r.key));
+    const holds = (r: Requirement) => {
+        const value = known.get(r.key)!;
+        switch (r.operator) {
+            case "In":
+                return r.values.includes(value);
+            case "NotIn":
+                return !r.values.includes(value);
+            case "Exists":
+                return true;
+            default:
+                return false;
+        }
+    };
+    return (
+        relevant.every(holds) &&
+        relevant.some((r) => r.operator === "In" && r.values.includes(known.get(r.key)!))
+    );
+}
+
+/** `key=value` entries as a map; malformed entries are left out. */
+function labelPairs(entries: readonly string[]): Map<string, string> {
+    return new Map(
+        entries
+            .filter((entry) => entry.indexOf("=") > 0)
+            .map((entry) => [
+                entry.slice(0, entry.indexOf("=")),
+                entry.slice(entry.indexOf("=") + 1),
+            ]),
+    );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Endpoint = Record<string, any>;
+
+function endpointsOf(monitor: KubeObject): Endpoint[] {
+    const spec = monitor.body.spec ?? {};
+    const list = monitor.kind === "PodMonitor" ? spec.podMetricsEndpoints : spec.endpoints;
+    return (Array.isArray(list) ? list : []).filter((e) => typeof e === "object" && e !== null);
+}
+
+function pathOf(endpoint: Endpoint): string {
+    return typeof endpoint.path === "string" && endpoint.path !== "" ? endpoint.path : "/metrics";
+}
+
+function scrapes(endpoint: Endpoint, metrics: MetricsEndpoint): boolean {
+    const { port, portNumber, targetPort } = endpoint;
+    const onPort =
+        port === metrics.portName ||
+        portNumber === metrics.port ||
+        targetPort === metrics.portName ||
+        (targetPort !== undefined && String(targetPort) === String(metrics.port));
+    return onPort && metrics.paths.includes(pathOf(endpoint));
+}
+
+function describeEndpoint(endpoint: Endpoint, monitor: KubeObject): string {
+    const { port, portNumber, targetPort } = endpoint;
+    const where =
+        port !== undefined
+            ? `port ${port}`
+            : portNumber !== undefined
+              ? `port ${portNumber}`
+              : targetPort !== undefined
+                ? `target port ${targetPort}`
+                : monitor.kind === "PodMonitor"
+                  ? "every port the pods declare"
+                  : "every port of the Service";
+    return `${where} at ${pathOf(endpoint)}`;
+}
+
+function isMonitor(subject: Subject): subject is KubeObject {
+    return (
+        isObjectOf(subject, "monitoring.coreos.com", "ServiceMonitor") ||
+        isObjectOf(subject, "monitoring.coreos.com", "PodMonitor")
+    );
+}
+
+const monitorReport = reporter("PMX041");
+export const requireIstioMetricsPorts: SubjectRule<MonitorConfig> = {
+    code: "PMX041",
+    name: "monitor-require-istio-metrics-ports",
+    description:
+        "Checks that a ServiceMonitor or PodMonitor selecting istiod or ztunnel scrapes the port that serves their metrics (istiod http-monitoring 15014, ztunnel ztunnel-stats 15020) at /metrics, which Kiali's graph and control-plane views read; name that port and path in an endpoint.",
+    enforcementLevel: "advisory",
+    config: {
+        istiodLabels: {
+            type: "array",
+            items: { type: "string" },
+            description: "Labels (key=value) of istiod's pods and Service.",
+            default: ["app=istiod", "istio=pilot", "app.kubernetes.io/name=istiod"],
+        },
+        ztunnelLabels: {
+            type: "array",
+            items: { type: "string" },
+            description: "Labels (key=value) of ztunnel's pods.",
+            default: ["app=ztunnel", "app.kubernetes.io/name=ztunnel"],
+        },
+    },
+    scope: "subject",
+    appliesTo: isMonitor,
+    check(subject, config) {
+        const monitor = subject as KubeObject;
+        const endpoints = endpointsOf(monitor);
+        return ISTIO_METRICS.filter((metrics) =>
+            selectsLabels(monitor.body.spec?.selector, labelPairs(config[metrics.labels])),
+        )
+            .filter((metrics) => !endpoints.some((endpoint) => scrapes(endpoint, metrics)))
+            .map((metrics) => {
+                const scraped =
+                    endpoints.length === 0
+                        ? "nothing"
+                        : listText(endpoints.map((e) => describeEndpoint(e, monitor)));
+                return monitorReport(
+                    monitor,
+                    `${describeSubject(monitor)} selects ${metrics.component} but scrapes ${scraped} instead of port ${metrics.portName} (${metrics.port}) at ${metrics.paths[0]}, where ${metrics.component} serves the metrics ${metrics.neededBy}; scrape port ${metrics.portName} at path ${metrics.paths[0]}.`,
+                );
+            });
+    },
+};
+
+export const observabilityRules = [requireDefinedProviders, requireIstioMetricsPorts];

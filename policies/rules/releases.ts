@@ -1,9 +1,10 @@
 // Rules on the Helm releases under the mesh: Cilium's settings for Istio, one pinned Istio
-// version with the ambient profile, and Istio custom resources that wait for Istio's CRDs.
-import { MeshIndex } from "../core/inventory";
-import { describeSubject, HelmRelease, KubeObject } from "../core/model";
+// version with the ambient profile, and Istio custom resources that wait for Istio's CRDs (in a
+// Pulumi program, and in a Flux repository).
+import { MeshIndex, namespaceOf } from "../core/inventory";
+import { describeSubject, fluxKustomizationsOf, HelmRelease, KubeObject } from "../core/model";
 import { Finding, InventoryRule, notApplicable } from "../core/rule";
-import { isIstioResource, listText, reporter, valueAt } from "./common";
+import { isIstioResource, isObjectOf, listText, reporter, valueAt } from "./common";
 
 export type IstioChart = "base" | "cni" | "istiod" | "ztunnel" | "gateway";
 const ISTIO_CHARTS: readonly string[] = ["base", "cni", "istiod", "ztunnel", "gateway"];
@@ -164,4 +165,154 @@ export const requireCrdsFirst: InventoryRule = {
     },
 };
 
-export const releaseRules = [requireCiliumSettings, requireConsistentIstio, requireCrdsFirst];
+/** Whether an object is a Flux HelmRelease of Istio's base chart, which installs the CRDs. */
+function isFluxIstioBase(object: KubeObject): boolean {
+    if (!isObjectOf(object, "helm.toolkit.fluxcd.io", "HelmRelease")) {
+        return false;
+    }
+    const chart = object.body.spec?.chart?.spec;
+    const names = `${chart?.sourceRef?.name ?? ""} ${object.metadata.name ?? ""}`;
+    return chart?.chart === "base" && /istio/.test(names);
+}
+
+/** Up to three objects by name, then how many more. */
+function someObjects(objects: readonly KubeObject[]): string {
+    const shown = objects.slice(0, 3).map(describeSubject);
+    return objects.length > 3
+        ? `${shown.join(", ")} and ${objects.length - 3} more`
+        : listText(shown);
+}
+
+function fluxKey(namespace: string, name: string): string {
+    return `${namespace}/${name}`;
+}
+
+/**
+ * Whether a Flux Kustomization waits, directly or through its dependencies, for one that
+ * `isTarget` accepts; undefined when a dependency outside the input might lead there.
+ */
+function waitsFor(
+    flux: KubeObject,
+    byKey: ReadonlyMap<string, KubeObject>,
+    isTarget: (key: string) => boolean,
+): boolean | undefined {
+    const seen = new Set<KubeObject>([flux]);
+    const queue = [flux];
+    let unknown = false;
+    while (queue.length > 0) {
+        const current = queue.shift()!;
+        const entries = current.body.spec?.dependsOn;
+        for (const entry of Array.isArray(entries) ? entries : []) {
+            if (typeof entry?.name !== "string") {
+                continue;
+            }
+            // Flux resolves a dependency without a namespace in the dependent's own namespace.
+            const key = fluxKey(entry.namespace ?? namespaceOf(current), entry.name);
+            if (isTarget(key)) {
+                return true;
+            }
+            const next = byKey.get(key);
+            if (!next) {
+                unknown = true;
+            } else if (!seen.has(next)) {
+                seen.add(next);
+                queue.push(next);
+            }
+        }
+    }
+    return unknown ? undefined : false;
+}
+
+interface FluxCrdConfig {
+    crdKustomizations: string[];
+}
+
+const fluxCrdReport = reporter("PMX033");
+export const requireFluxCrdsFirst: InventoryRule<FluxCrdConfig> = {
+    code: "PMX033",
+    name: "flux-require-istio-crds-dependency",
+    description:
+        'Checks that every Flux Kustomization applying Istio custom resources depends, directly or through its dependencies, on the Kustomization that installs Istio\'s CRDs, or its dry run fails with "no matches for kind"; add that Kustomization to spec.dependsOn.',
+    enforcementLevel: "mandatory",
+    config: {
+        crdKustomizations: {
+            type: "array",
+            items: { type: "string" },
+            description:
+                "Flux Kustomizations that install Istio's CRDs, as name or namespace/name (the one holding the Istio base HelmRelease counts too).",
+            default: ["istio-app"],
+        },
+    },
+    scope: "inventory",
+    check(index, config) {
+        const fluxes = index.ofKind("Kustomization", ["kustomize.toolkit.fluxcd.io"]);
+        if (fluxes.length === 0) {
+            return notApplicable("the input has no Flux Kustomization");
+        }
+        const byKey = new Map(fluxes.map((f) => [fluxKey(namespaceOf(f), f.metadata.name!), f]));
+        const applying = new Map<string, KubeObject[]>();
+        const holdingBase = new Set<string>();
+        for (const object of index.objects) {
+            const istio = isIstioResource(object);
+            const base = isFluxIstioBase(object);
+            if (!istio && !base) {
+                continue;
+            }
+            for (const owner of fluxKustomizationsOf(object)) {
+                const key = fluxKey(owner.namespace, owner.name);
+                if (base) {
+                    holdingBase.add(key);
+                }
+                if (istio) {
+                    const list = applying.get(key);
+                    if (list) {
+                        list.push(object);
+                    } else {
+                        applying.set(key, [object]);
+                    }
+                }
+            }
+        }
+        if (applying.size === 0) {
+            return notApplicable(
+                "no Flux Kustomization in the input applies an Istio custom resource",
+            );
+        }
+        const installs = (key: string) =>
+            holdingBase.has(key) ||
+            config.crdKustomizations.some((entry) =>
+                entry.includes("/") ? entry === key : key.endsWith(`/${entry}`),
+            );
+        const installerNames = [
+            ...new Set([
+                ...config.crdKustomizations,
+                ...[...holdingBase].map((key) => key.slice(key.indexOf("/") + 1)),
+            ]),
+        ];
+        if (installerNames.length === 0) {
+            return notApplicable("no Flux Kustomization is known to install Istio's CRDs");
+        }
+        // Only a closed chain of dependencies is judged: one leaving the input may reach istio-app.
+        const findings: Finding[] = [];
+        for (const [key, resources] of applying) {
+            const flux = byKey.get(key);
+            if (!flux || installs(key) || waitsFor(flux, byKey, installs) !== false) {
+                continue;
+            }
+            findings.push(
+                fluxCrdReport(
+                    flux,
+                    `${describeSubject(flux)} applies ${someObjects(resources)} but depends neither directly nor through its dependencies on ${installerNames.join(" or ")}, which installs Istio's CRDs, so its dry run fails with "no matches for kind" until Istio is installed; add ${installerNames[0]} to spec.dependsOn.`,
+                ),
+            );
+        }
+        return findings;
+    },
+};
+
+export const releaseRules = [
+    requireCiliumSettings,
+    requireConsistentIstio,
+    requireCrdsFirst,
+    requireFluxCrdsFirst,
+];

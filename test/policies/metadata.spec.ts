@@ -42,6 +42,8 @@ describe("the policy pack's metadata", () => {
         expect(advisory).to.deep.equal([
             "mesh-disallow-unexplained-opt-out",
             "telemetry-require-defined-providers",
+            "monitor-require-istio-metrics-ports",
+            "kiali-require-service-url-paths",
             "prometheus-require-permissive-scrape-port",
         ]);
         expect(

@@ -161,6 +161,52 @@ describe("the policy pack against the picluster stack", () => {
         ]);
     });
 
+    it("reports a ztunnel PodMonitor with the seed page's path and no port, which the component's spec cannot produce", async () => {
+        const found = await withInputs("observability-ztunnel-monitor", (inputs) => {
+            inputs.spec.podMetricsEndpoints = [{ path: "/stats/prometheus", interval: "30s" }];
+        });
+        expect(found).to.deep.equal([
+            {
+                code: "PMX041",
+                level: "advisory",
+                resource: "observability-ztunnel-monitor",
+                message:
+                    "PodMonitor istio-system/istio-ztunnel selects ztunnel but scrapes every port the pods declare at /stats/prometheus instead of port ztunnel-stats (15020) at /metrics, where ztunnel serves the metrics Kiali draws its traffic graph from; scrape port ztunnel-stats at path /metrics.",
+            },
+        ]);
+    });
+
+    it("reports Kiali's Prometheus URL with the seed page's /prometheus/ prefix", async () => {
+        const found = await withConfig((config) => {
+            config["picluster-mesh:services"].prometheus.url =
+                "http://kube-prometheus-stack-prometheus.kube-prom-stack:9090/prometheus/";
+        });
+        expect(found).to.deep.equal([
+            {
+                code: "PMX043",
+                level: "advisory",
+                resource: "kiali-server",
+                message:
+                    "Kiali kiali/kiali points spec.external_services.prometheus.url at the path /prometheus, but Prometheus serves under / (its routePrefix), so Kiali gets a redirect or a 404 and turns the integration off; correct the URL's path, or set prometheusPath in this policy's config if the service serves elsewhere.",
+            },
+        ]);
+    });
+
+    it("reports Kiali's web_port as a number, which the component always quotes", async () => {
+        const found = await withInputs("kiali-server", (inputs) => {
+            inputs.spec.server.web_port = 443;
+        });
+        expect(found).to.deep.equal([
+            {
+                code: "PMX042",
+                level: "mandatory",
+                resource: "kiali-server",
+                message:
+                    'Kiali kiali/kiali sets spec.server.web_port to the number 443, but the Kiali CRD types it as a string, so the API server rejects the resource; write web_port: "443".',
+            },
+        ]);
+    });
+
     it("reports Kiali's anonymous sign-in, unless the policy's config allows it", async () => {
         const anonymous = (config: Config) => {
             config["picluster-mesh:kiali"].auth = { strategy: "anonymous" };
