@@ -52,6 +52,20 @@ export interface Workload {
     readonly namedPorts: ReadonlyMap<string, number>;
 }
 
+/** The pod annotation that takes a pod out of ztunnel's redirection. */
+export const REDIRECTION_ANNOTATION = "ambient.istio.io/redirection";
+
+/**
+ * Whether a workload's pods leave the ambient mesh (`istio.io/dataplane-mode: none`, or
+ * redirection disabled): ztunnel never sees their traffic, so no PeerAuthentication applies.
+ */
+export function leavesMesh(workload: Workload): boolean {
+    return (
+        workload.labels[AMBIENT_LABEL] === "none" ||
+        workload.annotations[REDIRECTION_ANNOTATION] === "disabled"
+    );
+}
+
 const POD_TEMPLATE_KINDS = new Set([
     "Deployment",
     "StatefulSet",

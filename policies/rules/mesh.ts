@@ -1,6 +1,6 @@
 // Rules on the mesh as a whole: the mesh-wide default, each enrolled namespace's effective mode
 // under Istio's precedence, policies Istio ignores, ingress namespaces, and namespace labels.
-import { AMBIENT_LABEL, MeshIndex } from "../core/inventory";
+import { AMBIENT_LABEL, leavesMesh, MeshIndex } from "../core/inventory";
 import { describeSelector } from "../core/labels";
 import { describeSubject } from "../core/model";
 import { describePolicy, NamespaceMode, PeerAuthn } from "../core/mtls";
@@ -295,8 +295,6 @@ function sourceText(object: { source: { urn?: string; file?: string; line?: numb
     return line ? `${file}:${line}` : (file ?? "the input");
 }
 
-const OPT_OUT_ANNOTATION = "ambient.istio.io/redirection";
-
 interface OptOutConfig {
     reasonAnnotation: string;
 }
@@ -318,8 +316,7 @@ export const disallowWorkloadOptOut: InventoryRule<OptOutConfig> = {
         return judged
             .filter(
                 (w) =>
-                    (w.labels[AMBIENT_LABEL] === "none" ||
-                        w.annotations[OPT_OUT_ANNOTATION] === "disabled") &&
+                    leavesMesh(w) &&
                     !annotation(w.object, config.reasonAnnotation) &&
                     !w.annotations[config.reasonAnnotation],
             )

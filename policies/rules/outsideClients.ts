@@ -1,7 +1,7 @@
 // Rules on clients outside the mesh that call into STRICT namespaces: the kube-apiserver calling
 // admission webhooks, and Prometheus scraping metrics ports. Each needs a PERMISSIVE exception on
 // the workload port it calls, or its calls fail.
-import { MeshIndex, namespaceOf, Workload } from "../core/inventory";
+import { leavesMesh, MeshIndex, namespaceOf, Workload } from "../core/inventory";
 import { describeSelector, Labels, stringMap } from "../core/labels";
 import { describeSubject, KubeObject } from "../core/model";
 import { MtlsModel } from "../core/mtls";
@@ -40,6 +40,16 @@ function serviceTargets(
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** Whether every pod a Service selects leaves the mesh (and some pod is in the input). */
+function podsLeaveMesh(index: MeshIndex, service: KubeObject): boolean {
+    const selector = stringMap(service.body.spec?.selector);
+    const workloads =
+        Object.keys(selector).length > 0
+            ? index.workloadsMatching(namespaceOf(service), selector)
+            : [];
+    return workloads.length > 0 && workloads.every(leavesMesh);
+}
+
 /** Targets for a port given as a number or a container port name. */
 function podTargets(
     namespace: string,
@@ -47,15 +57,20 @@ function podTargets(
     workloads: readonly Workload[],
     port: unknown,
 ): Target[] {
+    // Pods that leave the mesh take plaintext from anyone: no exception is needed for them.
+    const inMesh = workloads.filter((w) => !leavesMesh(w));
+    if (workloads.length > 0 && inMesh.length === 0) {
+        return [];
+    }
     if (typeof port === "number" || (typeof port === "string" && /^\d+$/.test(port))) {
-        const pods = workloads.length > 0 ? workloads.map((w) => w.labels) : [selector];
+        const pods = inMesh.length > 0 ? inMesh.map((w) => w.labels) : [selector];
         return [{ namespace, pods, selector, port: Number(port) }];
     }
     if (typeof port !== "string") {
         return [];
     }
     // A named port resolves per workload; unresolvable names cannot be judged.
-    return workloads
+    return inMesh
         .filter((w) => w.namedPorts.has(port))
         .map((w) => ({ namespace, pods: [w.labels], selector, port: w.namedPorts.get(port)! }));
 }
@@ -78,6 +93,9 @@ export const requireWebhookException: InventoryRule<RootConfig> = {
     scope: "inventory",
     check(index, config) {
         const calls: { configuration: KubeObject; target: Target }[] = [];
+        // Webhooks judged: served from an ambient namespace by pods the input shows (a port that
+        // resolves, or pods that all leave the mesh, which passes).
+        let judged = 0;
         for (const kind of ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]) {
             for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {
                 for (const webhook of configuration.body.webhooks ?? []) {
@@ -86,15 +104,20 @@ export const requireWebhookException: InventoryRule<RootConfig> = {
                         continue;
                     }
                     const service = index.service(ref.namespace, ref.name);
-                    for (const target of service
-                        ? serviceTargets(index, service, ref.port ?? 443)
-                        : []) {
+                    if (!service) {
+                        continue;
+                    }
+                    const targets = serviceTargets(index, service, ref.port ?? 443);
+                    if (targets.length > 0 || podsLeaveMesh(index, service)) {
+                        judged++;
+                    }
+                    for (const target of targets) {
                         calls.push({ configuration, target });
                     }
                 }
             }
         }
-        if (calls.length === 0) {
+        if (judged === 0) {
             return notApplicable("the input has no webhook served from an ambient namespace");
         }
         const model = index.mtls(config.rootNamespace);
