@@ -3,11 +3,10 @@
 // the core alone (every rule over the whole input, as the YAML linter runs it) and the pack
 // through the CrossGuard harness (every policy with the engine's semantics, as `npm run plan`
 // runs it). A script, not a test: the figures depend on the machine.
-import { toInventory } from "../policies/adapters/pulumi";
 import { evaluate } from "../policies/core/evaluate";
 import { rules } from "../policies/rules";
 import { Plan } from "../harness/plan";
-import { runPolicies } from "../harness/policies";
+import { planInventory, runPolicies } from "../harness/policies";
 import { fixtureResources } from "../test/policies/fixtures";
 import { median, time } from "./timing";
 
@@ -120,7 +119,7 @@ export function generatedPlan(count: number): Plan {
 async function main(): Promise<void> {
     const count = Number(process.argv[2] ?? 10000);
     const plan = generatedPlan(count);
-    const inventory = toInventory(plan.resources.map((r) => ({ ...r, props: r.inputs })));
+    const inventory = planInventory(plan);
     const core = () => evaluate(inventory, rules);
     const { findings } = core();
     const coreTimes: number[] = [];

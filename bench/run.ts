@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { installCriticalPath } from "../harness/criticalPath";
 import { planStack, PROJECT_ROOT } from "../harness/stack";
-import { toInventory } from "../policies/adapters/pulumi";
+import { planInventory } from "../harness/policies";
 import { evaluate } from "../policies/core/evaluate";
 import { rules } from "../policies/rules";
 import { lintBenchmark } from "./lint";
@@ -34,7 +34,7 @@ function record(figure: Figure): void {
 /** Median milliseconds of the policy core (every rule) over a generated plan of `count`. */
 async function policyCore(count: number): Promise<number> {
     const plan = generatedPlan(count);
-    const inventory = toInventory(plan.resources.map((r) => ({ ...r, props: r.inputs })));
+    const inventory = planInventory(plan);
     const times: number[] = [];
     for (let round = 0; round < 5; round++) {
         times.push(await time(() => evaluate(inventory, rules)));

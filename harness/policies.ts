@@ -19,6 +19,8 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { z } from "zod";
+import { toInventory } from "../policies/adapters/pulumi";
+import { Inventory } from "../policies/core/model";
 import { MeshPolicy } from "../policies/crossguard";
 import { PACK_NAME, policies as packPolicies } from "../policies/policies";
 import { rules } from "../policies/rules";
@@ -52,6 +54,19 @@ export function withRootNamespace(
         }
     }
     return result;
+}
+
+/** The model of a plan: what the policy pack sees during `pulumi preview`. */
+export function planInventory(plan: Plan): Inventory {
+    return toInventory(
+        plan.resources.map((resource) => ({
+            type: resource.type,
+            urn: resource.urn,
+            name: resource.name,
+            props: resource.inputs,
+            dependencies: resource.dependsOn,
+        })),
+    );
 }
 
 /** One reported violation. */

@@ -6,13 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import type { MeshSummary } from "../components/mesh";
 import { ConfigError } from "../config/load";
-import { Plan } from "../harness/plan";
+import { planInventory } from "../harness/policies";
 import { PROJECT_ROOT, planStack } from "../harness/stack";
 import { UnusableInputError } from "../lint/files";
 import { meshReport, renderReport } from "../lint/report";
 import { readYamlInput } from "../lint/yaml";
-import { toInventory } from "../policies/adapters/pulumi";
-import { Inventory } from "../policies/core/model";
 import { parseCommandLine, runScript } from "./cli";
 
 export const EXIT_OK = 0;
@@ -23,19 +21,6 @@ const USAGE = "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [
 export const README = path.join(PROJECT_ROOT, "README.md");
 const START = "<!-- mesh-report:start -->";
 const END = "<!-- mesh-report:end -->";
-
-/** The model of a plan: what the policy pack sees during `pulumi preview`. */
-export function planInventory(plan: Plan): Inventory {
-    return toInventory(
-        plan.resources.map((resource) => ({
-            type: resource.type,
-            urn: resource.urn,
-            name: resource.name,
-            props: resource.inputs,
-            dependencies: resource.dependsOn,
-        })),
-    );
-}
 
 /** The report of a stack, with the reasons and clients its config gives. */
 export async function stackReport(stack: string): Promise<string> {

@@ -2,12 +2,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import type { MeshSummary } from "../components/mesh";
+import { planInventory } from "../harness/policies";
 import { planStack } from "../harness/stack";
 import { meshReport, MeshReport, renderReport } from "../lint/report";
 import { readYamlInput, yamlInput } from "../lint/yaml";
 import {
     main,
-    planInventory,
     README,
     readmeBlock,
     readmeSection,

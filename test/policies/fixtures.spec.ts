@@ -1,7 +1,7 @@
 // Every rule against its fixture files: the expected violations (code, resource, exact message)
 // for failing fixtures, none for passing ones, and "not applicable" only where a fixture says so.
 import { expect } from "chai";
-import { toInventory } from "../../policies/adapters/pulumi";
+import { planInventory } from "../../harness/policies";
 import { evaluate } from "../../policies/core/evaluate";
 import { rules, ruleByCode } from "../../policies/rules";
 import { Fixture, fixtureFiles, fixtureFolders, fixturePlan, readFixture } from "./fixtures";
@@ -70,8 +70,7 @@ describe("the policy pack's fixture suites", () => {
         const misfiled: string[] = [];
         for (const rule of rules) {
             for (const file of fixtureFiles(rule.code)) {
-                const { resources } = readFixture(file).plan;
-                const inventory = toInventory(resources.map((r) => ({ ...r, props: r.inputs })));
+                const inventory = planInventory(readFixture(file).plan);
                 for (const finding of evaluate(inventory, [rule]).findings) {
                     if (finding.code !== rule.code) {
                         misfiled.push(`${file}: ${rule.code} reported ${finding.code}`);
