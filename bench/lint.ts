@@ -6,7 +6,7 @@
 // half and all of the size: flat per-document times mean the linter is linear.
 import * as fs from "fs";
 import { lintInput } from "../lint/lint";
-import { readYamlInput } from "../lint/yaml";
+import { readYamlInput } from "../policies/adapters/yaml";
 import { writeTree } from "../test/helpers";
 import { median, time } from "./timing";
 

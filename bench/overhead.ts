@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
-import { planProgram, PlannedResource } from "../harness/plan";
+import { planProgram, PlannedResource } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
 import { median, time } from "./timing";
 

@@ -3,10 +3,10 @@
 // the core alone (every rule over the whole input, as the YAML linter runs it) and the pack
 // through the CrossGuard harness (every policy with the engine's semantics, as `npm run plan`
 // runs it). A script, not a test: the figures depend on the machine.
-import { evaluate } from "../policies/core/evaluate";
+import { evaluate } from "../policies/core";
 import { rules } from "../policies/rules";
-import { Plan } from "../harness/plan";
-import { planInventory, runPolicies } from "../harness/policies";
+import { Plan } from "../harness/runtime/plan";
+import { planInventory, runPolicies } from "../harness/engine";
 import { fixtureResources } from "../test/policies/fixtures";
 import { median, time } from "./timing";
 

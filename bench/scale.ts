@@ -1,6 +1,6 @@
 // Scale: the picluster stack with N generated enrolled namespaces of 4 exceptions each, planned
 // and checked by the policy pack, as `npm run plan` does it.
-import { runPolicies } from "../harness/policies";
+import { runPolicies } from "../harness/engine";
 import { planStack } from "../harness/stack";
 import { time } from "./timing";
 

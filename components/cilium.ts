@@ -3,20 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
-import { ChartSource, helmRelease, mergeValues } from "./helm";
-
-/**
- * Settings Istio needs from Cilium (https://docs.cilium.io/en/latest/network/servicemesh/istio/):
- * socket load balancing only in the host namespace, so that traffic redirected to ztunnel is not
- * short-circuited, and a non-exclusive CNI config, so that Cilium leaves istio-cni's plugin alone.
- */
-export const istioRequiredCiliumValues = {
-    socketLB: { hostNamespaceOnly: true },
-    cni: { exclusive: false },
-} as const;
-
-/** The kubelet probe source address ambient pods see after Istio's SNAT (istio/istio#49277). */
-export const AMBIENT_PROBE_CIDR = "169.254.7.127/32";
+import { CILIUM_ISTIO_VALUES, KUBELET_PROBE_CIDR, mergeValues } from "../policies/core";
+import { ChartSource, helmRelease } from "./helm";
 
 /** Release inputs left as the running release has them while adopting it. */
 export const ADOPTION_IGNORED_INPUTS = [
@@ -63,7 +51,7 @@ export function ciliumArgs(config: StackConfig): CiliumArgs {
 
 /** The Cilium values to install: the user's values with Istio's settings forced on top. */
 export function ciliumValues(userValues: Record<string, unknown>): Record<string, unknown> {
-    return mergeValues(userValues, istioRequiredCiliumValues);
+    return mergeValues(userValues, CILIUM_ISTIO_VALUES);
 }
 
 /**
@@ -76,7 +64,8 @@ export function ambientHostProbesSpec(): Record<string, unknown> {
         description: "Allows SNAT-ed kubelet health check probes into ambient pods",
         endpointSelector: {},
         enableDefaultDeny: { ingress: false, egress: false },
-        ingress: [{ fromCIDR: [AMBIENT_PROBE_CIDR] }],
+        // The source address ambient pods see after Istio SNATs the kubelet's probes (istio/istio#49277).
+        ingress: [{ fromCIDR: [KUBELET_PROBE_CIDR] }],
     };
 }
 

@@ -2,7 +2,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
-import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { mergeValues } from "../policies/core";
+import { ChartSource, helmRelease } from "./helm";
 import { componentNamespace } from "./namespace";
 import { rootNamespaceValues } from "./istio";
 

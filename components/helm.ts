@@ -67,23 +67,3 @@ export function helmRelease(
         opts,
     );
 }
-
-type Values = Record<string, unknown>;
-
-function isPlainObject(value: unknown): value is Values {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/**
- * Merges Helm values the way Helm coalesces them: maps merge key by key, everything else
- * (lists included) is replaced by the later value. `required` wins over `user`.
- */
-export function mergeValues(user: Values, required: Values): Values {
-    const merged: Values = { ...user };
-    for (const [key, value] of Object.entries(required)) {
-        const current = merged[key];
-        merged[key] =
-            isPlainObject(current) && isPlainObject(value) ? mergeValues(current, value) : value;
-    }
-    return merged;
-}

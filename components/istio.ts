@@ -3,7 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
-import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { DEFAULT_ROOT_NAMESPACE, IstioChart, mergeValues } from "../policies/core";
+import { ChartSource, helmRelease } from "./helm";
 import { componentNamespace } from "./namespace";
 
 type Values = Record<string, unknown>;
@@ -79,19 +80,13 @@ export function istioAmbientArgs(
     };
 }
 
-/** The root namespace Istio's charts assume unless told otherwise. */
-export const DEFAULT_ISTIO_NAMESPACE = "istio-system";
-
-/** The Istio charts this component installs, plus the gateway chart. */
-export type IstioChart = "base" | "cni" | "istiod" | "ztunnel" | "gateway";
-
 /**
  * Values that point a chart at a root namespace other than `istio-system`, which every Istio
  * chart assumes (to find istiod, and as meshConfig's root namespace). Empty for the default, so
  * that the Pi Cluster's values stay exactly the repository's.
  */
 export function rootNamespaceValues(namespace: string, chart: IstioChart): Values {
-    if (namespace === DEFAULT_ISTIO_NAMESPACE) {
+    if (namespace === DEFAULT_ROOT_NAMESPACE) {
         return {};
     }
     switch (chart) {

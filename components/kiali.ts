@@ -3,7 +3,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/schema";
-import { ChartSource, helmRelease, mergeValues } from "./helm";
+import { ChartSource, helmRelease } from "./helm";
+import { mergeValues } from "../policies/core";
 import { componentNamespace } from "./namespace";
 import { OidcClient, OidcClientArgs, ROTATION_ANNOTATION } from "./oidcClient";
 import type { IdentityProviders } from "./providers";

@@ -2,9 +2,17 @@
 // pack's analysis core. Pure: no Pulumi here.
 // Only types come from the config module: loading its schema from here would load the stack
 // schema from inside a module the stack schema itself loads.
-import type { MeshClient, MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
-import { KubeObject, MTLS_REASON_ANNOTATION } from "../policies/core/model";
-import { EffectiveMode, Mode, MtlsModel } from "../policies/core/mtls";
+import type { MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
+import {
+    EffectiveMode,
+    KubeObject,
+    Mode,
+    MTLS_REASON_ANNOTATION,
+    MtlsModel,
+    ISTIO_PORTS,
+    KUBELET_PROBE_CIDR,
+    MeshClient,
+} from "../policies/core";
 
 /** A PeerAuthentication's mode as Istio's API spells it. */
 export type MtlsMode = Mode;
@@ -191,14 +199,11 @@ export function meshPolicies(
 }
 
 /** Ports ambient mode needs to reach pods held by NetworkPolicies, one rule per purpose. */
-export const ISTIO_INFRASTRUCTURE_PORTS = [
-    [15008], // HBONE: ztunnel's mTLS tunnel
-    [15006], // waypoint and inbound capture
-    [15020, 15021], // metrics and health checks
+const ISTIO_INFRASTRUCTURE_PORTS = [
+    [ISTIO_PORTS.hbone],
+    [ISTIO_PORTS.inbound],
+    [ISTIO_PORTS.stats, ISTIO_PORTS.health],
 ];
-
-/** Where ambient mode's kubelet probes come from: the node SNATs them to this address. */
-export const KUBELET_PROBE_CIDR = "169.254.7.127/32";
 
 const tcp = (port: number) => ({ protocol: "TCP", port });
 

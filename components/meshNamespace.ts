@@ -4,6 +4,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshNamespaceConfig } from "../config/mesh";
+import { AMBIENT, DATAPLANE_MODE_LABEL } from "../policies/core";
 import {
     meshNetworkPolicySpec,
     meshPolicies,
@@ -13,7 +14,7 @@ import {
 } from "./mesh";
 
 /** The label that puts a namespace's pods in the ambient mesh. */
-export const AMBIENT_LABEL = { "istio.io/dataplane-mode": "ambient" };
+const AMBIENT_LABEL = { [DATAPLANE_MODE_LABEL]: AMBIENT };
 
 /** Arguments of {@link MeshNamespaces}. */
 export interface MeshNamespacesArgs {

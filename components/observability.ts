@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "../config/schema";
+import { ISTIOD_METRICS, ZTUNNEL_METRICS } from "../policies/core";
 
 /** Arguments of {@link MeshObservability}. */
 export interface MeshObservabilityArgs {
@@ -74,7 +75,7 @@ export function istiodServiceMonitorSpec(namespace: string, interval: string) {
     return {
         namespaceSelector: { matchNames: [namespace] },
         selector: { matchLabels: { app: "istiod" } },
-        endpoints: [{ port: "http-monitoring", path: "/metrics", interval }],
+        endpoints: [{ port: ISTIOD_METRICS.portName, path: ISTIOD_METRICS.paths[0], interval }],
     };
 }
 
@@ -83,7 +84,9 @@ export function ztunnelPodMonitorSpec(namespace: string, interval: string) {
     return {
         namespaceSelector: { matchNames: [namespace] },
         selector: { matchLabels: { app: "ztunnel" } },
-        podMetricsEndpoints: [{ port: "ztunnel-stats", path: "/metrics", interval }],
+        podMetricsEndpoints: [
+            { port: ZTUNNEL_METRICS.portName, path: ZTUNNEL_METRICS.paths[0], interval },
+        ],
     };
 }
 

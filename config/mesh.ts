@@ -3,6 +3,7 @@
 // bookinfo sample.
 import { z } from "zod";
 import { namespacePolicyName } from "../components/mesh";
+import { MESH_CLIENTS, MeshClient } from "../policies/core";
 import { k8sName, port } from "./primitives";
 
 /**
@@ -10,16 +11,6 @@ import { k8sName, port } from "./primitives";
  * it, so accepting it would only hide a mistake.
  */
 export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
-
-/** Who calls a workload from outside the mesh, without a SPIFFE identity. */
-export const MESH_CLIENTS = {
-    "kube-apiserver": "kube-apiserver calling an admission webhook",
-    prometheus: "Prometheus scraping metrics",
-    external: "external clients",
-    controller: "a controller outside the mesh",
-} as const;
-
-export type MeshClient = keyof typeof MESH_CLIENTS;
 
 const mtlsMode = z.enum(MTLS_MODES);
 const client = z.enum(Object.keys(MESH_CLIENTS) as [MeshClient, ...MeshClient[]]);

@@ -1,6 +1,6 @@
 // The install critical path of a plan: how many Helm releases `pulumi up` must wait for, one
 // after another, before the last one is ready.
-import { PlannedResource } from "./plan";
+import { PlannedResource } from "./runtime/plan";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT } from "../config/schema";
-import { Plan, planProgram, SECRET_MASK } from "./plan";
+import { isRecord } from "../policies/core";
+import { Plan, planProgram, SECRET_MASK } from "./runtime/plan";
 
 /** The project's root directory (where Pulumi.yaml lives). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -52,7 +53,7 @@ export function readStackFile(file: string): StackSettings {
         const [what] = (error as Error).message.split("\n");
         throw new StackFileError(file, what.replace(/:$/, ""));
     }
-    if (!isMapping(document)) {
+    if (!isRecord(document)) {
         throw new StackFileError(file, "the top level is not a mapping");
     }
     const unknown = Object.keys(document).filter((key) => !STACK_FILE_KEYS.includes(key));
@@ -63,7 +64,7 @@ export function readStackFile(file: string): StackSettings {
         );
     }
     const fileConfig = document.config ?? {};
-    if (!isMapping(fileConfig)) {
+    if (!isRecord(fileConfig)) {
         throw new StackFileError(file, "`config` is not a mapping of keys to values");
     }
     const config: Record<string, unknown> = {};
@@ -81,12 +82,8 @@ export function readStackFile(file: string): StackSettings {
     return { config, secretKeys };
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isSecure(value: unknown): boolean {
-    return isMapping(value) && "secure" in value;
+    return isRecord(value) && "secure" in value;
 }
 
 /** Serializes config values the way the CLI passes them: strings, objects as JSON. */

@@ -1,12 +1,17 @@
 // mesh-lint: the policy pack's rules over plain Kubernetes YAML. The rules, their codes, levels
 // and messages are the pack's own (policies/rules through the core's evaluate); this layer only
 // adds the one problem plain files have that a Pulumi plan cannot: YAML that does not parse.
-import { evaluate } from "../policies/core/evaluate";
-import { namespaceOf } from "../policies/core/inventory";
-import { Subject } from "../policies/core/model";
-import { Finding, missingCapability, Rule, RuleLevel } from "../policies/core/rule";
+import {
+    evaluate,
+    Finding,
+    missingCapability,
+    namespaceOf,
+    Rule,
+    RuleLevel,
+    Subject,
+} from "../policies/core";
 import { rules as packRules } from "../policies/rules";
-import { BrokenYaml, readYamlInput, YamlInput } from "./yaml";
+import { BrokenYaml, readYamlInput, YamlInput } from "../policies/adapters/yaml";
 
 /** The lint layer's own code: a file whose YAML does not parse. */
 export const YAML_SYNTAX = {
@@ -150,11 +155,6 @@ function sortByFile(findings: LintFinding[], files: readonly string[]): LintFind
 
 function compare(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Whether the input must not be applied: some finding is mandatory. */
-export function hasMandatory(result: LintResult): boolean {
-    return result.findings.some((finding) => finding.level === "mandatory");
 }
 
 /** The `--json` document: exactly the fields the issue names, in that order. */

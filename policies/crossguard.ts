@@ -10,8 +10,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { toInventory, toSubject } from "./adapters/pulumi";
-import { MeshIndex } from "./core/inventory";
-import { isNotApplicable, missingCapability, resolveConfig, Rule } from "./core/rule";
+import { isNotApplicable, MeshIndex, missingCapability, resolveConfig, Rule } from "./core";
 
 export type MeshPolicy = ResourceValidationPolicy | StackValidationPolicy;
 

@@ -1,8 +1,9 @@
 // `npm run --silent mesh-lint -- [--json] PATH...`
 // Runs the policy pack's rules over plain Kubernetes YAML (files and directories, Kustomize and
 // Flux trees, Helm-rendered output) and prints the findings grouped by file.
-import { UnusableInputError } from "../lint/files";
-import { hasMandatory, lintDocument, lintPaths, renderText } from "../lint/lint";
+import { UnusableInputError } from "../policies/adapters/yaml";
+import { lintDocument, lintPaths, renderText } from "../lint/lint";
+import { hasMandatory } from "../policies/core";
 import { parseCommandLine, runScript } from "./cli";
 
 /** Exit codes: 0 no mandatory finding, 1 a mandatory finding, 2 unusable input. */
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
         throw error;
     }
     console.log(values.json ? JSON.stringify(lintDocument(result), null, 2) : renderText(result));
-    return hasMandatory(result) ? EXIT_FINDINGS : EXIT_CLEAN;
+    return hasMandatory(result.findings) ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
 if (require.main === module) {

@@ -6,11 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import type { MeshSummary } from "../components/mesh";
 import { ConfigError } from "../config/load";
-import { planInventory } from "../harness/policies";
+import { planInventory } from "../harness/engine";
 import { PROJECT_ROOT, planStack } from "../harness/stack";
-import { UnusableInputError } from "../lint/files";
-import { meshReport, renderReport } from "../lint/report";
-import { readYamlInput } from "../lint/yaml";
+import { UnusableInputError } from "../policies/adapters/yaml";
+import { meshReport, renderReport } from "../report/model";
+import { readYamlInput } from "../policies/adapters/yaml";
 import { parseCommandLine, runScript } from "./cli";
 
 export const EXIT_OK = 0;

@@ -3,16 +3,16 @@
 // and what the policy pack (policies/) reports about it.
 import * as fs from "fs";
 import { ConfigError } from "../config/load";
-import { Plan, PlannedResource } from "../harness/plan";
+import { Plan, PlannedResource } from "../harness/runtime/plan";
 import {
-    hasMandatory,
     PolicyConfigError,
     PolicyPackConfig,
     PolicyRun,
     runPolicies,
     withRootNamespace,
-} from "../harness/policies";
+} from "../harness/engine";
 import { planStack, StackFileError } from "../harness/stack";
+import { hasMandatory } from "../policies/core";
 import { parseCommandLine, runScript } from "./cli";
 
 /**
@@ -169,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
             ? JSON.stringify(planDocument(plan, policies), null, 2)
             : `${renderTree(plan)}\n\n${renderViolations(plan, policies)}`,
     );
-    return hasMandatory(policies) ? EXIT_FAILED : EXIT_OK;
+    return hasMandatory(policies.violations) ? EXIT_FAILED : EXIT_OK;
 }
 
 if (require.main === module) {

@@ -1,13 +1,7 @@
 import { expect } from "chai";
-import {
-    ambientHostProbesSpec,
-    Cilium,
-    CiliumArgs,
-    ciliumValues,
-    istioRequiredCiliumValues,
-} from "../components/cilium";
+import { ambientHostProbesSpec, Cilium, CiliumArgs, ciliumValues } from "../components/cilium";
 import { gatewayValues } from "../components/gateway";
-import { chartArgs, mergeValues } from "../components/helm";
+import { chartArgs } from "../components/helm";
 import {
     baseValues,
     cniValues,
@@ -20,8 +14,9 @@ import {
     telemetrySpec,
     ztunnelPodMonitorSpec,
 } from "../components/observability";
-import { planProgram } from "../harness/plan";
+import { planProgram } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
+import { CILIUM_ISTIO_VALUES, mergeValues } from "../policies/core";
 import { inputsOf, RELEASE, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
 
 const ciliumArgs: CiliumArgs = {
@@ -74,7 +69,7 @@ describe("Cilium", () => {
             cni: { exclusive: false, chainingMode: "none" },
             kubeProxyReplacement: true,
         });
-        expect(istioRequiredCiliumValues).to.deep.equal({
+        expect(CILIUM_ISTIO_VALUES).to.deep.equal({
             socketLB: { hostNamespaceOnly: true },
             cni: { exclusive: false },
         });

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config/load";
 import { PROJECT } from "../config/schema";
-import { Plan, PlannedResource } from "../harness/plan";
+import { Plan, PlannedResource } from "../harness/runtime/plan";
 import { readStackFile, stackFilePath } from "../harness/stack";
 
 /** The one resource with this Pulumi name; fails the test when there is not exactly one. */

@@ -18,7 +18,7 @@ import {
     OidcClient,
     OidcClientArgs,
 } from "../components/oidcClient";
-import { Plan, planProgram, PlannedResource } from "../harness/plan";
+import { Plan, planProgram, PlannedResource } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
 import {
     BadConfig,

@@ -1,9 +1,13 @@
 import { expect } from "chai";
 import * as path from "path";
-import { collectYamlFiles, readText } from "../lint/files";
-import { parseFast, parseWithTree, readYamlInput, YAML_CAPABILITIES } from "../lint/yaml";
-import { MeshIndex } from "../policies/core/inventory";
-import { KubeObject } from "../policies/core/model";
+import { collectYamlFiles, readText } from "../policies/adapters/yaml";
+import {
+    parseFast,
+    parseWithTree,
+    readYamlInput,
+    YAML_CAPABILITIES,
+} from "../policies/adapters/yaml";
+import { KubeObject, MeshIndex } from "../policies/core";
 import { writeTree } from "./helpers";
 
 const CORRECTED = path.relative(

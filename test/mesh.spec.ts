@@ -5,7 +5,7 @@ import { MeshSummary, meshNetworkPolicySpec, PeerAuthentication } from "../compo
 import { MeshNamespaces } from "../components/meshNamespace";
 import { MeshNamespaceConfig } from "../config/mesh";
 import { PROJECT } from "../config/schema";
-import { Plan, planProgram, PlannedResource } from "../harness/plan";
+import { Plan, planProgram, PlannedResource } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
 import { inputsOf, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Plan } from "../harness/plan";
+import { Plan } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
 import { inputsOf, RELEASE, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
 

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import type { MeshSummary } from "../components/mesh";
-import { planInventory } from "../harness/policies";
+import { planInventory } from "../harness/engine";
 import { planStack } from "../harness/stack";
-import { meshReport, MeshReport, renderReport } from "../lint/report";
-import { readYamlInput, yamlInput } from "../lint/yaml";
+import { meshReport, MeshReport, renderReport } from "../report/model";
+import { readYamlInput, yamlInput } from "../policies/adapters/yaml";
 import {
     main,
     README,

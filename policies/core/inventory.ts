@@ -1,11 +1,16 @@
 // The input, indexed once: objects by kind and namespace, namespaces with their merged labels,
 // workloads and Services by label, and the PeerAuthentication model per root namespace. Every
 // rule reads these indexes instead of scanning the input, which keeps the analysis linear.
-import { apiGroup, HelmRelease, Inventory, KubeObject, OidcClient } from "./model";
+import {
+    AMBIENT,
+    DATAPLANE_MODE_LABEL,
+    DATAPLANE_NONE,
+    ISTIO_SECURITY_GROUP,
+    REDIRECTION_ANNOTATION,
+} from "./istio";
 import { LabelIndex, Labels, matches, stringMap } from "./labels";
+import { apiGroup, HelmRelease, Inventory, KubeObject, OidcClient } from "./model";
 import { isPeerAuthentication, MtlsModel } from "./mtls";
-
-export const AMBIENT_LABEL = "istio.io/dataplane-mode";
 
 /** Kinds that live outside namespaces (the ones the rules meet). */
 const CLUSTER_SCOPED = new Set([
@@ -52,16 +57,13 @@ export interface Workload {
     readonly namedPorts: ReadonlyMap<string, number>;
 }
 
-/** The pod annotation that takes a pod out of ztunnel's redirection. */
-export const REDIRECTION_ANNOTATION = "ambient.istio.io/redirection";
-
 /**
  * Whether a workload's pods leave the ambient mesh (`istio.io/dataplane-mode: none`, or
  * redirection disabled): ztunnel never sees their traffic, so no PeerAuthentication applies.
  */
 export function leavesMesh(workload: Workload): boolean {
     return (
-        workload.labels[AMBIENT_LABEL] === "none" ||
+        workload.labels[DATAPLANE_MODE_LABEL] === DATAPLANE_NONE ||
         workload.annotations[REDIRECTION_ANNOTATION] === "disabled"
     );
 }
@@ -167,7 +169,7 @@ export class MeshIndex {
 
     /** Whether the input labels the namespace for ambient mode. */
     isAmbient(namespace: string): boolean {
-        return this.namespaces.get(namespace)?.labels[AMBIENT_LABEL] === "ambient";
+        return this.namespaces.get(namespace)?.labels[DATAPLANE_MODE_LABEL] === AMBIENT;
     }
 
     /** Namespaces the input enrolls in ambient mode. */
@@ -180,7 +182,7 @@ export class MeshIndex {
         const info = this.namespaces.get(namespace);
         const objects = [...(info?.owners ?? []), ...(info?.patches ?? [])];
         return (
-            objects.reverse().find((o) => o.metadata.labels?.[AMBIENT_LABEL] === "ambient") ??
+            objects.reverse().find((o) => o.metadata.labels?.[DATAPLANE_MODE_LABEL] === AMBIENT) ??
             objects[0]
         );
     }
@@ -284,7 +286,7 @@ export class MeshIndex {
     mtls(rootNamespace: string): MtlsModel {
         let model = this.mtlsModels.get(rootNamespace);
         if (!model) {
-            const policies = this.ofKind("PeerAuthentication", ISTIO_SECURITY_GROUPS)
+            const policies = this.ofKind("PeerAuthentication", [ISTIO_SECURITY_GROUP])
                 .filter(isPeerAuthentication)
                 .map((object) => ({ object, namespace: this.namespaceOf(object) }));
             model = new MtlsModel(rootNamespace, policies);
@@ -324,6 +326,3 @@ export class MeshIndex {
         return result;
     }
 }
-
-/** Istio's security API group (the only one, kept as a list for ofKind). */
-export const ISTIO_SECURITY_GROUPS = ["security.istio.io"];

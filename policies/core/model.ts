@@ -104,9 +104,6 @@ export interface Inventory {
     readonly capabilities: Capabilities;
 }
 
-/** The annotation that says why a PERMISSIVE exception exists: which client outside the mesh. */
-export const MTLS_REASON_ANNOTATION = "picluster-mesh/mtls-reason";
-
 /** The API group of an apiVersion: `""` for the core group. */
 export function apiGroup(apiVersion: string): string {
     const slash = apiVersion.indexOf("/");

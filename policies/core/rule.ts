@@ -15,6 +15,11 @@ export interface Finding {
     readonly object?: Subject;
 }
 
+/** Whether any of the findings or violations blocks: a mandatory one. */
+export function hasMandatory(found: readonly { readonly level: string }[]): boolean {
+    return found.some((item) => item.level === "mandatory");
+}
+
 /** A rule's answer when the input holds nothing it can judge. */
 export interface NotApplicable {
     readonly notApplicable: string;

@@ -1,8 +1,14 @@
 // Rules on who can get in: Kiali's sign-in, Keycloak OpenID clients, and Secrets kept in
 // manifests instead of Vault.
-import { MeshIndex } from "../core/inventory";
-import { describeSubject, KubeObject, OidcClient } from "../core/model";
-import { InventoryRule, notApplicable, SubjectRule } from "../core/rule";
+import {
+    describeSubject,
+    InventoryRule,
+    KubeObject,
+    MeshIndex,
+    notApplicable,
+    OidcClient,
+    SubjectRule,
+} from "../core";
 import { listText, reporter } from "./common";
 import { kialiSetting, kialiSettings, settingName } from "./kiali";
 

@@ -1,8 +1,23 @@
 // Rules on AuthorizationPolicies in ambient mode and on the waypoints L7 policies need.
-import { MeshIndex, namespaceOf } from "../core/inventory";
-import { overlaps, stringMap } from "../core/labels";
-import { describeSubject, KubeObject, Subject } from "../core/model";
-import { Finding, InventoryRule, notApplicable, SubjectRule } from "../core/rule";
+import {
+    describeSubject,
+    Finding,
+    InventoryRule,
+    KubeObject,
+    MeshIndex,
+    namespaceOf,
+    notApplicable,
+    overlaps,
+    stringMap,
+    Subject,
+    SubjectRule,
+    ISTIO_PORTS,
+    USE_WAYPOINT_LABEL,
+    USE_WAYPOINT_NAMESPACE_LABEL,
+    WAYPOINT_CLASS,
+    WAYPOINT_FOR_LABEL,
+    WAYPOINT_FOR_VALUES,
+} from "../core";
 import {
     isObjectOf,
     listText,
@@ -169,9 +184,6 @@ export const requireStrictTarget: InventoryRule<RootConfig> = {
     },
 };
 
-const WAYPOINT_CLASS = "istio-waypoint";
-const USE_WAYPOINT = "istio.io/use-waypoint";
-
 function isWaypoint(gateway: KubeObject): boolean {
     return gateway.body.spec?.gatewayClassName === WAYPOINT_CLASS;
 }
@@ -224,7 +236,7 @@ export const requireWaypointForL7: InventoryRule = {
                     findings.push(
                         waypointReport(
                             policy,
-                            `${name} targets ${ref.kind} ${ref.name}, but ${waypoint ? `its waypoint ${waypoint} is not deployed` : "no waypoint serves it"}; deploy a Gateway of class ${WAYPOINT_CLASS} and point ${USE_WAYPOINT} at it.`,
+                            `${name} targets ${ref.kind} ${ref.name}, but ${waypoint ? `its waypoint ${waypoint} is not deployed` : "no waypoint serves it"}; deploy a Gateway of class ${WAYPOINT_CLASS} and point ${USE_WAYPOINT_LABEL} at it.`,
                         ),
                     );
                 }
@@ -248,16 +260,14 @@ function refWaypoint(
     }
     const labels = stringMap(index.service(namespace, ref.name ?? "")?.metadata.labels);
     const nsLabels = index.namespaces.get(namespace)?.labels ?? {};
-    const name = labels[USE_WAYPOINT] ?? nsLabels[USE_WAYPOINT];
+    const name = labels[USE_WAYPOINT_LABEL] ?? nsLabels[USE_WAYPOINT_LABEL];
     if (!name || name === "none") {
         return undefined;
     }
     const waypointNamespace =
-        labels[`${USE_WAYPOINT}-namespace`] ?? nsLabels[`${USE_WAYPOINT}-namespace`] ?? namespace;
+        labels[USE_WAYPOINT_NAMESPACE_LABEL] ?? nsLabels[USE_WAYPOINT_NAMESPACE_LABEL] ?? namespace;
     return `${waypointNamespace}/${name}`;
 }
-
-const WAYPOINT_FOR = ["service", "workload", "all", "none"];
 
 const gatewayReport = reporter("PMX072");
 export const requireValidWaypoint: SubjectRule = {
@@ -277,7 +287,7 @@ export const requireValidWaypoint: SubjectRule = {
             ? gateway.body.spec.listeners
             : [];
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        if (!listeners.some((l: any) => l?.port === 15008 && l?.protocol === "HBONE")) {
+        if (!listeners.some((l: any) => l?.port === ISTIO_PORTS.hbone && l?.protocol === "HBONE")) {
             findings.push(
                 gatewayReport(
                     gateway,
@@ -285,8 +295,8 @@ export const requireValidWaypoint: SubjectRule = {
                 ),
             );
         }
-        const waypointFor = gateway.metadata.labels?.["istio.io/waypoint-for"];
-        if (waypointFor !== undefined && !WAYPOINT_FOR.includes(waypointFor)) {
+        const waypointFor = gateway.metadata.labels?.[WAYPOINT_FOR_LABEL];
+        if (waypointFor !== undefined && !WAYPOINT_FOR_VALUES.includes(waypointFor)) {
             findings.push(
                 gatewayReport(
                     gateway,

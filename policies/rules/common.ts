@@ -1,6 +1,12 @@
 // Helpers and config properties the rule modules share.
-import { ConfigProperty, Finding } from "../core/rule";
-import { apiGroup, KubeObject, MTLS_REASON_ANNOTATION, Subject } from "../core/model";
+import {
+    apiGroup,
+    ConfigProperty,
+    Finding,
+    KubeObject,
+    MTLS_REASON_ANNOTATION,
+    Subject,
+} from "../core";
 
 /** Builds findings for one rule code. */
 export function reporter(code: string) {
@@ -71,16 +77,4 @@ export function listText(items: readonly string[]): string {
 /** `port 80` or `ports 80 and 443`. */
 export function portsText(ports: readonly (string | number)[]): string {
     return `${ports.length === 1 ? "port" : "ports"} ${listText(ports.map(String))}`;
-}
-
-/** A value at a dotted path of Helm values, or undefined. */
-export function valueAt(values: unknown, path: string): unknown {
-    let current: unknown = values;
-    for (const part of path.split(".")) {
-        if (typeof current !== "object" || current === null) {
-            return undefined;
-        }
-        current = (current as Record<string, unknown>)[part];
-    }
-    return current;
 }

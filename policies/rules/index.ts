@@ -1,5 +1,5 @@
 // Every rule of the pack, in code order.
-import { Rule } from "../core/rule";
+import { Rule } from "../core";
 import { accessRules } from "./access";
 import { authorizationRules } from "./authorization";
 import { kialiRules } from "./kiali";

@@ -1,9 +1,7 @@
 // Rules on Kiali's own settings, wherever they are written: a Kiali custom resource, or the values
 // of the kiali-operator chart (which creates the resource) or the kiali-server chart.
-import { describeSubject, Subject } from "../core/model";
-import { SubjectRule } from "../core/rule";
-import { isObjectOf, listText, reporter, valueAt } from "./common";
-import { chartName } from "./releases";
+import { describeSubject, Subject, SubjectRule, chartName, valueAt } from "../core";
+import { isObjectOf, listText, reporter } from "./common";
 
 /** Where a subject keeps Kiali's settings. */
 export interface KialiSettings {

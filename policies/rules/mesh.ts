@@ -1,10 +1,20 @@
 // Rules on the mesh as a whole: the mesh-wide default, each enrolled namespace's effective mode
 // under Istio's precedence, policies Istio ignores, ingress namespaces, and namespace labels.
-import { AMBIENT_LABEL, leavesMesh, MeshIndex } from "../core/inventory";
-import { describeSelector } from "../core/labels";
-import { describeSubject } from "../core/model";
-import { describePolicy, NamespaceMode, PeerAuthn } from "../core/mtls";
-import { Finding, InventoryRule, notApplicable } from "../core/rule";
+import {
+    DATAPLANE_MODE_LABEL,
+    describePolicy,
+    describeSelector,
+    describeSubject,
+    Finding,
+    InventoryRule,
+    leavesMesh,
+    MeshIndex,
+    NamespaceMode,
+    notApplicable,
+    PeerAuthn,
+    SIDECAR_INJECT,
+    SIDECAR_INJECTION_LABELS,
+} from "../core";
 import {
     annotation,
     ingressNamespacesProperty,
@@ -208,8 +218,6 @@ export const requirePermissiveIngress: InventoryRule<IngressConfig> = {
     },
 };
 
-const SIDECAR_LABELS = ["istio-injection", "istio.io/rev"];
-
 const sidecarReport = reporter("PMX014");
 export const disallowSidecarAndAmbient: InventoryRule = {
     code: "PMX014",
@@ -226,7 +234,7 @@ export const disallowSidecarAndAmbient: InventoryRule = {
         }
         const findings: Finding[] = [];
         for (const ns of ambient) {
-            const sidecar = SIDECAR_LABELS.filter(
+            const sidecar = SIDECAR_INJECTION_LABELS.filter(
                 (label) =>
                     ns.labels[label] !== undefined &&
                     !(label === "istio-injection" && ns.labels[label] === "disabled"),
@@ -235,7 +243,7 @@ export const disallowSidecarAndAmbient: InventoryRule = {
                 findings.push(
                     sidecarReport(
                         index.enrollingObject(ns.name),
-                        `Namespace ${ns.name} has ${AMBIENT_LABEL}=ambient and ${sidecar.map((l) => `${l}=${ns.labels[l]}`).join(", ")}; keep only the ambient label, or pods get a sidecar and ztunnel redirection both.`,
+                        `Namespace ${ns.name} has ${DATAPLANE_MODE_LABEL}=ambient and ${sidecar.map((l) => `${l}=${ns.labels[l]}`).join(", ")}; keep only the ambient label, or pods get a sidecar and ztunnel redirection both.`,
                     ),
                 );
             }
@@ -244,14 +252,12 @@ export const disallowSidecarAndAmbient: InventoryRule = {
             if (!index.isAmbient(workload.namespace)) {
                 continue;
             }
-            const inject =
-                workload.labels["sidecar.istio.io/inject"] ??
-                workload.annotations["sidecar.istio.io/inject"];
+            const inject = workload.labels[SIDECAR_INJECT] ?? workload.annotations[SIDECAR_INJECT];
             if (inject === "true") {
                 findings.push(
                     sidecarReport(
                         workload.object,
-                        `${describeSubject(workload.object)} asks for a sidecar (sidecar.istio.io/inject=true) in the ambient namespace ${workload.namespace}; remove it, or opt the pods out of ambient with ${AMBIENT_LABEL}=none.`,
+                        `${describeSubject(workload.object)} asks for a sidecar (sidecar.istio.io/inject=true) in the ambient namespace ${workload.namespace}; remove it, or opt the pods out of ambient with ${DATAPLANE_MODE_LABEL}=none.`,
                     ),
                 );
             }

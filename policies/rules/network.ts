@@ -1,14 +1,26 @@
 // Rules on network policies around the mesh: Kubernetes NetworkPolicies in ambient namespaces
 // must let HBONE and the kubelet's SNAT-ed probes in; a cluster-wide Cilium policy must not put
 // the whole cluster into default-deny.
-import { namespaceOf } from "../core/inventory";
-import { describeSelector, Labels, selectorKey, stringMap } from "../core/labels";
-import { describeSubject, KubeObject, Subject } from "../core/model";
-import { Finding, InventoryRule, notApplicable, SubjectRule } from "../core/rule";
+import {
+    describeSelector,
+    describeSubject,
+    Finding,
+    InventoryRule,
+    KubeObject,
+    Labels,
+    namespaceOf,
+    notApplicable,
+    selectorKey,
+    stringMap,
+    Subject,
+    SubjectRule,
+    ISTIO_PORTS,
+    KUBELET_PROBE_ADDRESS,
+    KUBELET_PROBE_CIDR,
+} from "../core";
 import { isObjectOf, listText, reporter } from "./common";
 
-export const HBONE_PORT = 15008;
-export const KUBELET_PROBE_ADDRESS = "169.254.7.127";
+const HBONE_PORT = ISTIO_PORTS.hbone;
 
 /** Whether an IPv4 CIDR contains an address. */
 export function cidrContains(cidr: string, address: string): boolean {
@@ -180,7 +192,7 @@ export const allowAmbientPorts: InventoryRule = {
             }
             const fixes = [
                 ...(total.hbone ? [] : [`a rule with port ${HBONE_PORT}/TCP`]),
-                ...(total.probes ? [] : [`a rule from ipBlock ${KUBELET_PROBE_ADDRESS}/32`]),
+                ...(total.probes ? [] : [`a rule from ipBlock ${KUBELET_PROBE_CIDR}`]),
             ];
             findings.push(
                 networkReport(

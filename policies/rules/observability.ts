@@ -1,9 +1,16 @@
 // Rules on the mesh's telemetry: Telemetry resources name providers istiod defines, and the
 // monitors of istiod and ztunnel scrape the ports that serve their metrics.
-import { describeSubject, KubeObject, Subject } from "../core/model";
-import { InventoryRule, notApplicable, SubjectRule } from "../core/rule";
-import { isObjectOf, listText, reporter, valueAt } from "./common";
-import { istioChart } from "./releases";
+import {
+    describeSubject,
+    InventoryRule,
+    KubeObject,
+    notApplicable,
+    Subject,
+    SubjectRule,
+    istioChart,
+    valueAt,
+} from "../core";
+import { isObjectOf, listText, reporter } from "./common";
 
 interface TelemetryConfig {
     builtinProviders: string[];

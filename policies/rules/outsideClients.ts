@@ -1,11 +1,21 @@
 // Rules on clients outside the mesh that call into STRICT namespaces: the kube-apiserver calling
 // admission webhooks, and Prometheus scraping metrics ports. Each needs a PERMISSIVE exception on
 // the workload port it calls, or its calls fail.
-import { leavesMesh, MeshIndex, namespaceOf, Workload } from "../core/inventory";
-import { describeSelector, Labels, stringMap } from "../core/labels";
-import { describeSubject, KubeObject } from "../core/model";
-import { MtlsModel } from "../core/mtls";
-import { Finding, InventoryRule, notApplicable } from "../core/rule";
+import {
+    describeSelector,
+    describeSubject,
+    Finding,
+    InventoryRule,
+    KubeObject,
+    Labels,
+    leavesMesh,
+    MeshIndex,
+    MtlsModel,
+    namespaceOf,
+    notApplicable,
+    stringMap,
+    Workload,
+} from "../core";
 import { reporter, RootConfig, rootNamespaceProperty } from "./common";
 
 /** Pods a caller reaches on one workload port. */

@@ -1,9 +1,17 @@
 // Rules on single PeerAuthentications: modes, port-level settings, selectors and reasons.
-import { namespaceOf } from "../core/inventory";
-import { describeSelector } from "../core/labels";
-import { KubeObject, Subject } from "../core/model";
-import { describePolicy, MODES, PeerAuthn, readPeerAuthentication } from "../core/mtls";
-import { Finding, NoConfig, SubjectRule } from "../core/rule";
+import {
+    describePolicy,
+    describeSelector,
+    Finding,
+    KubeObject,
+    MODES,
+    namespaceOf,
+    NoConfig,
+    PeerAuthn,
+    readPeerAuthentication,
+    Subject,
+    SubjectRule,
+} from "../core";
 import {
     annotation,
     isObjectOf,

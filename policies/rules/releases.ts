@@ -1,39 +1,30 @@
 // Rules on the Helm releases under the mesh: Cilium's settings for Istio, one pinned Istio
 // version with the ambient profile, and Istio custom resources that wait for Istio's CRDs (in a
 // Pulumi program, and in a Flux repository).
-import { MeshIndex, namespaceOf } from "../core/inventory";
-import { describeSubject, fluxKustomizationsOf, HelmRelease, KubeObject } from "../core/model";
-import { Finding, InventoryRule, notApplicable } from "../core/rule";
-import { isIstioResource, isObjectOf, listText, reporter, valueAt } from "./common";
-
-export type IstioChart = "base" | "cni" | "istiod" | "ztunnel" | "gateway";
-const ISTIO_CHARTS: readonly string[] = ["base", "cni", "istiod", "ztunnel", "gateway"];
-
-/** The chart's own name: the last path segment of an oci:// reference. */
-export function chartName(release: HelmRelease): string {
-    return release.chart.split("/").pop() ?? release.chart;
-}
-
-/** Which Istio chart a release installs, if it is one (Istio's repository or registry). */
-export function istioChart(release: HelmRelease): IstioChart | undefined {
-    const name = chartName(release);
-    const from = `${release.repository ?? ""} ${release.chart}`;
-    return ISTIO_CHARTS.includes(name) && /istio/.test(from) ? (name as IstioChart) : undefined;
-}
-
-export function isCilium(release: HelmRelease): boolean {
-    return chartName(release) === "cilium";
-}
+import {
+    CILIUM_ISTIO_VALUES,
+    describeSubject,
+    Finding,
+    fluxKustomizationsOf,
+    HelmRelease,
+    InventoryRule,
+    isCiliumRelease,
+    istioChart,
+    KubeObject,
+    leaves,
+    MeshIndex,
+    namespaceOf,
+    notApplicable,
+    valueAt,
+} from "../core";
+import { isIstioResource, isObjectOf, listText, reporter } from "./common";
 
 function istioReleases(index: MeshIndex): HelmRelease[] {
     return index.releases.filter((r) => istioChart(r) !== undefined);
 }
 
-/** Settings Istio needs from Cilium: https://docs.cilium.io/en/latest/network/servicemesh/istio/ */
-export const ISTIO_CILIUM_SETTINGS: readonly [string, unknown][] = [
-    ["socketLB.hostNamespaceOnly", true],
-    ["cni.exclusive", false],
-];
+/** Settings Istio needs from Cilium, as dotted paths and values. */
+const ISTIO_CILIUM_SETTINGS = leaves(CILIUM_ISTIO_VALUES);
 
 const ciliumReport = reporter("PMX030");
 export const requireCiliumSettings: InventoryRule = {
@@ -46,7 +37,7 @@ export const requireCiliumSettings: InventoryRule = {
     requires: ["helmReleases"],
     scope: "inventory",
     check(index) {
-        const cilium = index.releases.filter(isCilium);
+        const cilium = index.releases.filter(isCiliumRelease);
         if (cilium.length === 0) {
             return notApplicable("the input has no Cilium release");
         }

@@ -1,9 +1,7 @@
 // The analysis core on its own: Istio's PeerAuthentication precedence, and rules that need what
 // an input lacks (plain YAML has no Helm values or dependency edges) saying so instead of passing.
 import { expect } from "chai";
-import { evaluate } from "../../policies/core/evaluate";
-import { MeshIndex } from "../../policies/core/inventory";
-import { Inventory, KubeObject } from "../../policies/core/model";
+import { evaluate, Inventory, KubeObject, MeshIndex } from "../../policies/core";
 import { rules } from "../../policies/rules";
 
 let line = 0;

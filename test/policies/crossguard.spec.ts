@@ -10,7 +10,7 @@ import {
     unknownCheckingProxy,
 } from "@pulumi/policy";
 import { expect } from "chai";
-import { reconcileConfig, runPolicies } from "../../harness/policies";
+import { reconcileConfig, runPolicies } from "../../harness/engine";
 import { policies } from "../../policies/policies";
 import { fixturePlan, fixtureResources } from "./fixtures";
 

@@ -1,8 +1,8 @@
 // Every rule against its fixture files: the expected violations (code, resource, exact message)
 // for failing fixtures, none for passing ones, and "not applicable" only where a fixture says so.
 import { expect } from "chai";
-import { planInventory } from "../../harness/policies";
-import { evaluate } from "../../policies/core/evaluate";
+import { planInventory } from "../../harness/engine";
+import { evaluate } from "../../policies/core";
 import { rules, ruleByCode } from "../../policies/rules";
 import { Fixture, fixtureFiles, fixtureFolders, fixturePlan, readFixture } from "./fixtures";
 import { suiteGaps, verifyFixture } from "./suite";

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { Plan, PlannedResource } from "../../harness/plan";
+import { Plan, PlannedResource } from "../../harness/runtime/plan";
 import { plannedResource } from "../helpers";
 
 export const FIXTURES = path.join(__dirname, "fixtures");

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PACK_NAME, policies } from "../../policies/policies";
-import { ConfigProperty } from "../../policies/core/rule";
+import { ConfigProperty } from "../../policies/core";
 import { rules } from "../../policies/rules";
 
 const PACK = path.resolve(__dirname, "../../policies");

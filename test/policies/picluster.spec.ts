@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import * as path from "path";
 import { stringify } from "yaml";
-import { Plan } from "../../harness/plan";
-import { PolicyConfigError, runPolicies, Violation } from "../../harness/policies";
+import { Plan } from "../../harness/runtime/plan";
+import { PolicyConfigError, runPolicies, Violation } from "../../harness/engine";
 import { planStack, readStackFile, stackFilePath } from "../../harness/stack";
 import { main as plan } from "../../scripts/plan";
 import { inputsOf, resourceNamed, runCommand, writeTree } from "../helpers";

@@ -2,9 +2,9 @@
 // also show that a broken suite is caught (a fixture naming no rule, a rule that says "not
 // applicable" where it should judge, the kyverno#9379 trap; a rule without fixtures).
 import * as path from "path";
-import { runPolicies } from "../../harness/policies";
+import { runPolicies } from "../../harness/engine";
 import { policies } from "../../policies/policies";
-import { Rule } from "../../policies/core/rule";
+import { Rule } from "../../policies/core";
 import { ruleByCode } from "../../policies/rules";
 import { Fixture } from "./fixtures";
 

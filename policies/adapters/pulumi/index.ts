@@ -6,14 +6,7 @@
 //   keycloak:openid/client:Client         a Keycloak OpenID client
 // Fields are read lazily, through getters: during `pulumi preview` an unknown value throws
 // where a rule reads it, and only that rule degrades to advisory, as the engine intends.
-import {
-    Capabilities,
-    HelmRelease,
-    Inventory,
-    KubeObject,
-    OidcClient,
-    Subject,
-} from "../core/model";
+import { Capabilities, HelmRelease, Inventory, KubeObject, OidcClient, Subject } from "../../core";
 
 /** What the adapter reads from a Pulumi resource. */
 export interface PulumiResource {

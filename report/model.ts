@@ -3,11 +3,17 @@
 // precedence model (policies/core/mtls.ts through MeshIndex), so the report and the pack can
 // never disagree about what a namespace, a workload or a port gets.
 import type { MeshSummary } from "../components/mesh";
-import { MESH_CLIENTS } from "../config/mesh";
-import { MeshIndex } from "../policies/core/inventory";
-import { describeSelector, Labels } from "../policies/core/labels";
-import { Inventory } from "../policies/core/model";
-import { EffectiveMode, MtlsModel, NamespaceMode, PeerAuthn } from "../policies/core/mtls";
+import {
+    describeSelector,
+    EffectiveMode,
+    Inventory,
+    Labels,
+    MeshIndex,
+    MtlsModel,
+    NamespaceMode,
+    PeerAuthn,
+    MESH_CLIENTS,
+} from "../policies/core";
 import { reasonAnnotationProperty, rootNamespaceProperty } from "../policies/rules/common";
 
 /** One port of an exception and the mode Istio gives it. */

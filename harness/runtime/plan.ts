@@ -3,7 +3,7 @@
 // (explicit dependsOn plus every resource whose outputs feed its inputs), its options and its
 // inputs, with secrets masked. No CLI, cluster or credentials are involved.
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../config/schema";
+import { PROJECT } from "../../config/schema";
 
 /** The string every secret value is replaced with. */
 export const SECRET_MASK = "[secret]";

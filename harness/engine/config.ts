@@ -1,0 +1,115 @@
+// The policy config as the Pulumi CLI reconciles it (pulumi/pulumi pkg/resource/analyzer/config.go):
+// schema defaults, then the user's `--policy-pack-config` (an "all" key sets every level),
+// validated against each policy's schema.
+import { EnforcementLevel } from "@pulumi/policy";
+import { z } from "zod";
+import { MeshPolicy } from "../../policies/crossguard";
+import { PACK_NAME, policies as packPolicies } from "../../policies/policies";
+
+/** The `--policy-pack-config` file's shape: policy name (or "all") → level or settings. */
+export type PolicyPackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
+
+/**
+ * The user's policy config with the stack's Istio root namespace filled in for every policy that
+ * has a `rootNamespace` setting the user left unset. The plan knows the stack's root namespace;
+ * `pulumi preview --policy-pack` does not, so there it goes in `--policy-pack-config`.
+ */
+export function withRootNamespace(
+    rootNamespace: string,
+    config: PolicyPackConfig = {},
+    policies: readonly MeshPolicy[] = packPolicies,
+): PolicyPackConfig {
+    const result: PolicyPackConfig = { ...config };
+    for (const policy of policies) {
+        if (!policy.configSchema?.properties?.rootNamespace) {
+            continue;
+        }
+        const given = config[policy.name];
+        const settings = typeof given === "string" ? { enforcementLevel: given } : given;
+        if (settings?.rootNamespace === undefined) {
+            result[policy.name] = { ...settings, rootNamespace };
+        }
+    }
+    return result;
+}
+
+/** A config that the CLI would refuse. */
+export class PolicyConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicyConfigError";
+    }
+}
+
+const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+interface ResolvedConfig {
+    enforcementLevel: EnforcementLevel;
+    properties: Record<string, unknown>;
+}
+
+/** The CLI's ReconcilePolicyPackConfig: defaults, then the user's config, then validation. */
+export function reconcileConfig(
+    policies: readonly MeshPolicy[],
+    packLevel: EnforcementLevel,
+    config: PolicyPackConfig = {},
+): Map<string, ResolvedConfig> {
+    const result = new Map<string, ResolvedConfig>();
+    for (const policy of policies) {
+        const properties = Object.fromEntries(
+            Object.entries(policy.configSchema?.properties ?? {})
+                .filter(([, schema]) => typeof schema === "object" && "default" in schema)
+                .map(([key, schema]) => [
+                    key,
+                    structuredClone((schema as { default: unknown }).default),
+                ]),
+        );
+        result.set(policy.name, {
+            enforcementLevel: policy.enforcementLevel ?? packLevel,
+            properties,
+        });
+    }
+    const given = Object.entries(config).map(([name, value]) => {
+        const { enforcementLevel, ...properties } =
+            typeof value === "string" ? { enforcementLevel: value } : value;
+        if (enforcementLevel !== undefined && !LEVELS.includes(enforcementLevel)) {
+            throw new PolicyConfigError(
+                `parsing enforcement level for "${name}": "${enforcementLevel}" is not a valid enforcement level`,
+            );
+        }
+        return { name, enforcementLevel, properties };
+    });
+    const all = given.find((entry) => entry.name === "all");
+    if (all?.enforcementLevel) {
+        for (const entry of result.values()) {
+            entry.enforcementLevel = all.enforcementLevel;
+        }
+    }
+    for (const entry of given) {
+        if (entry.name === "all") {
+            continue;
+        }
+        const current = result.get(entry.name);
+        if (!current) {
+            throw new PolicyConfigError(`policy pack ${PACK_NAME} has no policy "${entry.name}"`);
+        }
+        current.enforcementLevel = entry.enforcementLevel ?? current.enforcementLevel;
+        Object.assign(current.properties, entry.properties);
+    }
+    for (const policy of policies) {
+        if (!policy.configSchema) {
+            continue;
+        }
+        const schema = z.fromJSONSchema({ type: "object", ...policy.configSchema } as never);
+        const parsed = schema.safeParse(result.get(policy.name)!.properties);
+        if (!parsed.success) {
+            const issue = parsed.error.issues[0];
+            const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+            throw new PolicyConfigError(`${policy.name}: ${where}${issue.message}`);
+        }
+    }
+    return result;
+}
