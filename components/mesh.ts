@@ -1,18 +1,23 @@
-// The mesh's policies as plain Kubernetes objects, and their effective modes through the policy
-// pack's analysis core. Pure: no Pulumi here.
+// The mesh's policies as plain Kubernetes objects, annotated with the reason and the client of
+// every exception, and the `mesh` output computed from them by the policy core's mTLS view.
+// Pure: no Pulumi here.
 // Only types come from the config module: loading its schema from here would load the stack
 // schema from inside a module the stack schema itself loads.
 import type { MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
 import {
+    clientAnnotation,
     EffectiveMode,
-    KubeObject,
-    Mode,
-    MTLS_REASON_ANNOTATION,
-    MtlsModel,
     ISTIO_PORTS,
     KUBELET_PROBE_CIDR,
-    MeshClient,
+    Mode,
+    MTLS_CLIENT_ANNOTATION,
+    MTLS_REASON_ANNOTATION,
+    MtlsModel,
+    MtlsView,
+    mtlsView,
+    peerAuthenticationObject,
 } from "../policies/core";
+import { meshSummary, MeshSummary } from "../report/summary";
 
 /** A PeerAuthentication's mode as Istio's API spells it. */
 export type MtlsMode = Mode;
@@ -31,100 +36,6 @@ export interface PeerAuthentication {
         selector?: { matchLabels?: Record<string, string> };
         mtls?: { mode?: MtlsMode };
         portLevelMtls?: Record<string, { mode?: MtlsMode }>;
-    };
-}
-
-/** What one workload-selected PeerAuthentication amounts to. */
-export interface WorkloadMtls {
-    policy: string;
-    selector: Record<string, string>;
-    /** The selected workloads' mode on every port not listed. */
-    mode: EffectiveMode;
-    ports: { port: number; mode: EffectiveMode }[];
-}
-
-/** The effective peer authentication of one namespace. */
-export interface NamespaceMtls {
-    namespace: string;
-    /** The mode of every workload and port no workload policy names. */
-    mode: EffectiveMode;
-    /**
-     * The policy (`namespace/name`) that decided `mode`: the namespace-wide one, else the
-     * mesh-wide one; undefined when Istio's built-in PERMISSIVE applies.
-     */
-    decidedBy?: string;
-    workloads: WorkloadMtls[];
-}
-
-/** `namespace/name`, the way kubectl and istioctl name a policy. */
-export function policyRef(policy: { namespace: string; name: string }): string {
-    return `${policy.namespace}/${policy.name}`;
-}
-
-/**
- * Istio's peer-authentication precedence for one namespace, computed by the policy pack's
- * analysis core (policies/core/mtls.ts), so that the `mesh` output, the pack and mesh-report
- * can never disagree: a workload-selected policy over the namespace-wide policy over the
- * mesh-wide policy; UNSET inherits; only the oldest (here: first) mesh-wide and namespace-wide
- * policy counts; selector policies in the root namespace are ignored.
- * https://istio.io/latest/docs/concepts/security/#peer-authentication
- */
-export function effectiveMtls(
-    policies: readonly PeerAuthentication[],
-    namespace: string,
-    rootNamespace: string,
-): NamespaceMtls {
-    return namespaceMtls(mtlsModel(policies, rootNamespace), namespace);
-}
-
-/** The analysis core's model of a set of PeerAuthentications; build it once, query it often. */
-export function mtlsModel(
-    policies: readonly PeerAuthentication[],
-    rootNamespace: string,
-): MtlsModel {
-    return new MtlsModel(
-        rootNamespace,
-        policies.map((policy) => ({
-            object: toKubeObject(policy),
-            namespace: policy.metadata.namespace,
-        })),
-    );
-}
-
-/** One namespace's effective peer authentication, from a model of every policy. */
-export function namespaceMtls(model: MtlsModel, namespace: string): NamespaceMtls {
-    const namespaceMode = model.namespaceMode(namespace);
-    const workloads = model.workloadPoliciesIn(namespace).map((policy) => {
-        const workload = model.workloadMode(namespace, policy.selector);
-        return {
-            policy: policy.name,
-            selector: { ...policy.selector },
-            mode: workload.mode,
-            ports: [...workload.ports]
-                .map(([port, mode]) => ({ port, mode }))
-                .sort((a, b) => a.port - b.port),
-        };
-    });
-    // A mesh-wide policy whose mode is UNSET decides nothing: Istio's built-in PERMISSIVE applies.
-    const decider = namespaceMode.decidedBy;
-    const decided = decider?.mode === "STRICT" || decider?.mode === "PERMISSIVE";
-    return {
-        namespace,
-        mode: namespaceMode.mode,
-        decidedBy: decided ? policyRef(decider) : undefined,
-        workloads,
-    };
-}
-
-/** A planned PeerAuthentication in the analysis core's model. */
-function toKubeObject(policy: PeerAuthentication): KubeObject {
-    return {
-        category: "kubernetes",
-        ...PEER_AUTHENTICATION,
-        metadata: policy.metadata,
-        body: { ...PEER_AUTHENTICATION, ...policy },
-        source: {},
-        patch: false,
     };
 }
 
@@ -160,7 +71,11 @@ export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthenticatio
     const name = namespacePolicyName(entry);
     if (name !== undefined) {
         policies.push({
-            metadata: { name, namespace: entry.name, ...reasonAnnotation(entry.reason) },
+            metadata: {
+                name,
+                namespace: entry.name,
+                ...exceptionAnnotations(entry.reason, clientAnnotation({ all: entry.client })),
+            },
             spec: { mtls: { mode: entry.mode } },
         });
     }
@@ -169,7 +84,10 @@ export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthenticatio
             metadata: {
                 name: exception.name,
                 namespace: entry.name,
-                ...reasonAnnotation(exception.reason),
+                ...exceptionAnnotations(
+                    exception.reason,
+                    clientAnnotation({ ports: exception.ports }),
+                ),
             },
             spec: {
                 selector: { matchLabels: { ...exception.selector } },
@@ -183,11 +101,15 @@ export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthenticatio
 }
 
 /**
- * The reason for a PERMISSIVE exception, where the policy pack (PMX005) and reviewers of the
- * cluster can read it.
+ * The reason for a PERMISSIVE exception and the client outside the mesh that needs it, where the
+ * policy pack (PMX005), the mesh reports and reviewers of the cluster read them.
  */
-function reasonAnnotation(reason: string | undefined) {
-    return reason === undefined ? {} : { annotations: { [MTLS_REASON_ANNOTATION]: reason } };
+function exceptionAnnotations(reason: string | undefined, client: string | undefined) {
+    const annotations = {
+        ...(reason !== undefined && { [MTLS_REASON_ANNOTATION]: reason }),
+        ...(client !== undefined && { [MTLS_CLIENT_ANNOTATION]: client }),
+    };
+    return Object.keys(annotations).length > 0 ? { annotations } : {};
 }
 
 /** Every PeerAuthentication the mesh config produces, the mesh-wide default first. */
@@ -237,69 +159,32 @@ export function meshNetworkPolicySpec(policy: MeshNetworkPolicyConfig, rootNames
     return { podSelector, policyTypes: ["Ingress"], ingress };
 }
 
-/** One exception in the `mesh` stack output. */
-export interface ExceptionSummary {
-    name: string;
-    selector: Record<string, string>;
-    ports: { port: number; mode: EffectiveMode; client?: MeshClient }[];
-    reason: string;
-}
-
-/** One namespace in the `mesh` stack output: a row of the mesh configuration table. */
-export interface NamespaceSummary {
-    name: string;
-    /** True when this program creates the namespace; false when it only labels it. */
-    created: boolean;
-    mode: EffectiveMode;
-    /** The policy (`namespace/name`) that decided the namespace's mode. */
-    policy?: string;
-    client?: MeshClient;
-    reason?: string;
-    exceptions: ExceptionSummary[];
-}
-
-export interface MeshSummary {
-    rootNamespace: string;
-    /** The mesh-wide default every enrolled namespace inherits unless its config says otherwise. */
-    mode: EffectiveMode;
-    namespaces: NamespaceSummary[];
-}
-
 /**
- * The mesh configuration table: each namespace's effective mode and exceptions, computed with
- * Istio's precedence over the policies this program creates, with the config's reasons.
+ * The effective mTLS of the configured namespaces, in the configured order: the policy core's
+ * mTLS view of the PeerAuthentications this program creates.
  */
-export function meshSummary(
+export function meshView(
+    rootNamespace: string,
+    namespaces: readonly MeshNamespaceConfig[],
+): MtlsView {
+    const model = new MtlsModel(
+        rootNamespace,
+        meshPolicies(rootNamespace, namespaces).map((policy) => ({
+            object: peerAuthenticationObject({ ...PEER_AUTHENTICATION, ...policy }),
+            namespace: policy.metadata.namespace,
+        })),
+    );
+    return mtlsView(
+        model,
+        namespaces.map((entry) => entry.name),
+    );
+}
+
+/** The `mesh` stack output: the view, and which namespaces the program creates. */
+export function meshSummaryOf(
     rootNamespace: string,
     namespaces: readonly MeshNamespaceConfig[],
 ): MeshSummary {
-    const model = mtlsModel(meshPolicies(rootNamespace, namespaces), rootNamespace);
-    const root = namespaceMtls(model, rootNamespace);
-    return {
-        rootNamespace,
-        mode: root.mode,
-        namespaces: namespaces.map((entry) => {
-            const effective = namespaceMtls(model, entry.name);
-            const permissive = effective.mode === "PERMISSIVE";
-            return {
-                name: entry.name,
-                created: entry.create,
-                mode: effective.mode,
-                ...(effective.decidedBy !== undefined && { policy: effective.decidedBy }),
-                ...(permissive && { client: entry.client, reason: entry.reason }),
-                exceptions: effective.workloads.map((workload) => {
-                    const config = entry.exceptions.find((e) => e.name === workload.policy);
-                    return {
-                        name: workload.policy,
-                        selector: workload.selector,
-                        ports: workload.ports.map(({ port, mode }) => {
-                            const client = config?.ports.find((p) => p.port === port)?.client;
-                            return { port, mode, ...(client !== undefined && { client }) };
-                        }),
-                        reason: config?.reason ?? "",
-                    };
-                }),
-            };
-        }),
-    };
+    const created = new Set(namespaces.filter((n) => n.create).map((n) => n.name));
+    return meshSummary(meshView(rootNamespace, namespaces), created);
 }

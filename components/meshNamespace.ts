@@ -5,13 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshNamespaceConfig } from "../config/mesh";
 import { AMBIENT, DATAPLANE_MODE_LABEL } from "../policies/core";
-import {
-    meshNetworkPolicySpec,
-    meshPolicies,
-    meshSummary,
-    MeshSummary,
-    PEER_AUTHENTICATION,
-} from "./mesh";
+import { MeshSummary } from "../report/summary";
+import { meshNetworkPolicySpec, meshPolicies, meshSummaryOf, PEER_AUTHENTICATION } from "./mesh";
 
 /** The label that puts a namespace's pods in the ambient mesh. */
 const AMBIENT_LABEL = { [DATAPLANE_MODE_LABEL]: AMBIENT };
@@ -90,7 +85,7 @@ export class MeshNamespaces extends pulumi.ComponentResource {
             }
         }
 
-        this.summary = meshSummary(args.rootNamespace, args.namespaces);
+        this.summary = meshSummaryOf(args.rootNamespace, args.namespaces);
 
         this.registerOutputs({ created: this.created, summary: this.summary });
     }

@@ -86,6 +86,16 @@ function isSecure(value: unknown): boolean {
     return isRecord(value) && "secure" in value;
 }
 
+/** A stack file's config values by key, without the project prefix, as the config schema reads them. */
+export function projectConfig(settings: StackSettings): Record<string, unknown> {
+    const prefix = `${PROJECT}:`;
+    return Object.fromEntries(
+        Object.entries(settings.config)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+    );
+}
+
 /** Serializes config values the way the CLI passes them: strings, objects as JSON. */
 export function serializeConfig(config: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(

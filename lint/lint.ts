@@ -9,18 +9,14 @@ import {
     Rule,
     RuleLevel,
     Subject,
+    renderTemplate,
 } from "../policies/core";
+import { catalogue } from "../policies/catalogue";
 import { rules as packRules } from "../policies/rules";
 import { BrokenYaml, readYamlInput, YamlInput } from "../policies/adapters/yaml";
 
 /** The lint layer's own code: a file whose YAML does not parse. */
-export const YAML_SYNTAX = {
-    code: "YAML001",
-    name: "yaml-syntax",
-    description:
-        "Checks that every YAML file parses; fix the syntax at the line given (kubectl, kustomize and Flux reject the whole file).",
-    enforcementLevel: "mandatory" as RuleLevel,
-};
+export const YAML_SYNTAX = catalogue.YAML001;
 
 /** One finding as mesh-lint reports it (the `--json` shape, plus the fix). */
 export interface LintFinding {
@@ -92,13 +88,16 @@ function syntaxFinding(broken: BrokenYaml): LintFinding {
     return {
         code: YAML_SYNTAX.code,
         policy: YAML_SYNTAX.name,
-        level: YAML_SYNTAX.enforcementLevel,
+        level: YAML_SYNTAX.level,
         kind: null,
         namespace: null,
         name: null,
         file: broken.file,
         line: broken.line,
-        message: `${broken.file} is not valid YAML: ${broken.message}.`,
+        message: renderTemplate(YAML_SYNTAX.messages.syntax, {
+            file: broken.file,
+            error: broken.message,
+        }),
         fix: YAML_SYNTAX.description,
     };
 }

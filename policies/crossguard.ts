@@ -1,7 +1,8 @@
-// CrossGuard glue: each rule becomes a policy. Rules that judge one subject become resource
-// policies; rules that need the whole input become stack policies. Policies report through the
-// engine's `reportViolation` and say `notApplicable` when they have nothing to judge, so that the
-// engine (and our tests) can tell a pass from a rule that never looked.
+// CrossGuard glue: each rule becomes a policy with its catalogue entry's name, description and
+// level. Rules that judge one subject become resource policies; rules that need the whole input
+// become stack policies. The core's runner decides whether a rule applies; the policy passes its
+// "not applicable" on to the engine, so that the engine (and our tests) can tell a pass from a
+// rule that never looked.
 import {
     ReportViolation,
     ResourceValidationArgs,
@@ -10,7 +11,7 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { toInventory, toSubject } from "./adapters/pulumi";
-import { isNotApplicable, MeshIndex, missingCapability, resolveConfig, Rule } from "./core";
+import { judgeInventory, judgeSubject, MeshIndex, resolveConfig, Rule } from "./core";
 
 export type MeshPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
@@ -27,12 +28,16 @@ export function toPolicy(rule: Rule): MeshPolicy {
             ...metadata,
             validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
                 const subject = toSubject(args);
-                if (!subject || !rule.appliesTo(subject)) {
+                if (!subject) {
                     return args.notApplicable(`${rule.name} does not check ${args.type}`);
                 }
                 // The CLI fills in schema defaults; merging them again keeps direct callers honest.
                 const config = resolveConfig(rule, args.getConfig<Record<string, unknown>>());
-                for (const finding of rule.check(subject, config)) {
+                const judgement = judgeSubject(rule, subject, config);
+                if (judgement.notApplicable !== undefined) {
+                    return args.notApplicable(`${rule.name} does not check ${args.type}`);
+                }
+                for (const finding of judgement.findings) {
                     report(finding.message);
                 }
             },
@@ -41,19 +46,15 @@ export function toPolicy(rule: Rule): MeshPolicy {
     return {
         ...metadata,
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-            const inventory = toInventory(args.resources);
-            const missing = missingCapability(rule, inventory);
-            if (missing) {
-                return args.notApplicable(missing);
-            }
-            const result = rule.check(
-                new MeshIndex(inventory),
+            const judgement = judgeInventory(
+                rule,
+                new MeshIndex(toInventory(args.resources)),
                 resolveConfig(rule, args.getConfig<Record<string, unknown>>()),
             );
-            if (isNotApplicable(result)) {
-                return args.notApplicable(result.notApplicable);
+            if (judgement.notApplicable !== undefined) {
+                return args.notApplicable(judgement.notApplicable);
             }
-            for (const finding of result) {
+            for (const finding of judgement.findings) {
                 report(finding.message, finding.object?.source.urn);
             }
         },

@@ -4,12 +4,18 @@
 // mesh-report markers (a test fails when that section is stale).
 import * as fs from "fs";
 import * as path from "path";
-import type { MeshSummary } from "../components/mesh";
-import { ConfigError } from "../config/load";
-import { planInventory } from "../harness/engine";
-import { PROJECT_ROOT, planStack } from "../harness/stack";
+import { meshView } from "../components/mesh";
+import { ConfigError, parseStackConfig } from "../config/load";
+import {
+    PROJECT_ROOT,
+    projectConfig,
+    readStackFile,
+    StackFileError,
+    stackFilePath,
+} from "../harness/stack";
 import { UnusableInputError } from "../policies/adapters/yaml";
-import { meshReport, renderReport } from "../report/model";
+import { renderReport } from "../report/markdown";
+import { meshReport, reportOf } from "../report/model";
 import { readYamlInput } from "../policies/adapters/yaml";
 import { parseCommandLine, runScript } from "./cli";
 
@@ -22,11 +28,15 @@ export const README = path.join(PROJECT_ROOT, "README.md");
 const START = "<!-- mesh-report:start -->";
 const END = "<!-- mesh-report:end -->";
 
-/** The report of a stack, with the reasons and clients its config gives. */
+/**
+ * The report of a stack: the mTLS view of the PeerAuthentications its program creates, in the
+ * order its config lists them (the view behind the `mesh` stack output).
+ */
 export async function stackReport(stack: string): Promise<string> {
-    const plan = await planStack({ stack });
-    const summary = plan.outputs.mesh as MeshSummary | undefined;
-    return renderReport(meshReport(planInventory(plan), { summary }));
+    const stackConfig = parseStackConfig(projectConfig(readStackFile(stackFilePath(stack))));
+    return renderReport(
+        reportOf(meshView(stackConfig.istio.namespace, stackConfig.mesh.namespaces)),
+    );
 }
 
 /** The report of YAML files and directories, with the reasons their objects carry. */
@@ -78,7 +88,11 @@ export async function main(argv: string[]): Promise<number> {
         report =
             values.stack !== undefined ? await stackReport(values.stack) : yamlReport(positionals);
     } catch (error) {
-        if (error instanceof ConfigError || error instanceof UnusableInputError) {
+        if (
+            error instanceof ConfigError ||
+            error instanceof UnusableInputError ||
+            error instanceof StackFileError
+        ) {
             console.error(`mesh-report: ${error.message}`);
             return EXIT_UNUSABLE;
         }

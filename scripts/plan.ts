@@ -4,13 +4,7 @@
 import * as fs from "fs";
 import { ConfigError } from "../config/load";
 import { Plan, PlannedResource } from "../harness/runtime/plan";
-import {
-    PolicyConfigError,
-    PolicyPackConfig,
-    PolicyRun,
-    runPolicies,
-    withRootNamespace,
-} from "../harness/engine";
+import { PolicyConfigError, PolicyPackConfig, PolicyRun, runPolicies } from "../harness/engine";
 import { planStack, StackFileError } from "../harness/stack";
 import { hasMandatory } from "../policies/core";
 import { parseCommandLine, runScript } from "./cli";
@@ -138,13 +132,7 @@ export async function main(argv: string[]): Promise<number> {
             ? readPolicyConfig(values["policy-config"])
             : undefined;
         plan = await planStack({ stack: values.stack, stackFile: values["stack-file"] });
-        const rootNamespace = plan.outputs.istioNamespace;
-        policies = await runPolicies(plan, {
-            config:
-                typeof rootNamespace === "string"
-                    ? withRootNamespace(rootNamespace, policyConfig)
-                    : policyConfig,
-        });
+        policies = await runPolicies(plan, { config: policyConfig });
     } catch (error) {
         if (error instanceof ConfigError) {
             console.error(error.message);

@@ -4,9 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config/load";
-import { PROJECT } from "../config/schema";
 import { Plan, PlannedResource } from "../harness/runtime/plan";
-import { readStackFile, stackFilePath } from "../harness/stack";
+import { projectConfig, readStackFile, stackFilePath } from "../harness/stack";
 
 /** The one resource with this Pulumi name; fails the test when there is not exactly one. */
 export function resourceNamed(plan: Plan, name: string): PlannedResource {
@@ -65,10 +64,7 @@ export function plannedResource({
 
 /** A stack file's config without the project prefix, as parseStackConfig takes it. */
 export function stackRawConfig(stack: string): Record<string, unknown> {
-    const { config } = readStackFile(stackFilePath(stack));
-    return Object.fromEntries(
-        Object.entries(config).map(([key, value]) => [key.replace(`${PROJECT}:`, ""), value]),
-    );
+    return projectConfig(readStackFile(stackFilePath(stack)));
 }
 
 /** The one-line message a config is rejected with; fails the test when it is accepted. */

@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { bookinfoManifestUrls, bookinfoRouteSpec } from "../components/bookinfo";
-import { MeshSummary, meshNetworkPolicySpec, PeerAuthentication } from "../components/mesh";
+import { meshNetworkPolicySpec, PeerAuthentication } from "../components/mesh";
 import { MeshNamespaces } from "../components/meshNamespace";
 import { MeshNamespaceConfig } from "../config/mesh";
 import { PROJECT } from "../config/schema";
 import { Plan, planProgram, PlannedResource } from "../harness/runtime/plan";
 import { planStack } from "../harness/stack";
+import { MeshSummary } from "../report/summary";
 import { inputsOf, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
 
 const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";

@@ -4,8 +4,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { planProgram } from "../harness/runtime/plan";
-import { withRootNamespace } from "../harness/engine";
-import { stackFilePath } from "../harness/stack";
+import { planInventory } from "../harness/engine";
+import { planStack, stackFilePath } from "../harness/stack";
+import { MeshIndex } from "../policies/core";
+import { rules } from "../policies/rules";
 import { main } from "../scripts/plan";
 import { runCommand, writeTree } from "./helpers";
 
@@ -152,16 +154,12 @@ describe("the offline plan command", () => {
         expect(cni.inputs.values.global).to.deep.equal({ istioNamespace: "mesh-root" });
     });
 
-    it("fills the root namespace into the policy config only where the user left it unset", () => {
-        const config = withRootNamespace("mesh-root", {
-            "mesh-require-strict-default": { rootNamespace: "custom" },
-            "peerauthentication-disallow-root-selector": "advisory",
-        });
-        expect(config["mesh-require-strict-default"]).to.deep.equal({ rootNamespace: "custom" });
-        expect(config["peerauthentication-disallow-root-selector"]).to.deep.equal({
-            enforcementLevel: "advisory",
-            rootNamespace: "mesh-root",
-        });
-        expect(config["kiali-disallow-anonymous-auth"]).to.equal(undefined);
+    it("lets the policy pack read the root namespace from istiod's values, with no setting of its own", async () => {
+        const file = editedStackFile("namespace: istio-system", "namespace: mesh-root");
+        const plan = await planStack({ stackFile: file });
+        expect(new MeshIndex(planInventory(plan)).rootNamespace).to.equal("mesh-root");
+        for (const rule of rules) {
+            expect(Object.keys(rule.config), rule.code).to.not.include("rootNamespace");
+        }
     });
 });

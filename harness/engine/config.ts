@@ -4,37 +4,13 @@
 import { EnforcementLevel } from "@pulumi/policy";
 import { z } from "zod";
 import { MeshPolicy } from "../../policies/crossguard";
-import { PACK_NAME, policies as packPolicies } from "../../policies/policies";
+import { PACK_NAME } from "../../policies/policies";
 
 /** The `--policy-pack-config` file's shape: policy name (or "all") → level or settings. */
 export type PolicyPackConfig = Record<
     string,
     EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
 >;
-
-/**
- * The user's policy config with the stack's Istio root namespace filled in for every policy that
- * has a `rootNamespace` setting the user left unset. The plan knows the stack's root namespace;
- * `pulumi preview --policy-pack` does not, so there it goes in `--policy-pack-config`.
- */
-export function withRootNamespace(
-    rootNamespace: string,
-    config: PolicyPackConfig = {},
-    policies: readonly MeshPolicy[] = packPolicies,
-): PolicyPackConfig {
-    const result: PolicyPackConfig = { ...config };
-    for (const policy of policies) {
-        if (!policy.configSchema?.properties?.rootNamespace) {
-            continue;
-        }
-        const given = config[policy.name];
-        const settings = typeof given === "string" ? { enforcementLevel: given } : given;
-        if (settings?.rootNamespace === undefined) {
-            result[policy.name] = { ...settings, rootNamespace };
-        }
-    }
-    return result;
-}
 
 /** A config that the CLI would refuse. */
 export class PolicyConfigError extends Error {

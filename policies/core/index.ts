@@ -11,3 +11,4 @@ export * from "./rule";
 export * from "./runner";
 export * from "./values";
 export * from "./releases";
+export * from "./mtlsView";

@@ -1,16 +1,21 @@
 // The input, indexed once: objects by kind and namespace, namespaces with their merged labels,
-// workloads and Services by label, and the PeerAuthentication model per root namespace. Every
-// rule reads these indexes instead of scanning the input, which keeps the analysis linear.
+// workloads and Services by label, Helm releases by chart, and the PeerAuthentication model.
+// Every rule reads these indexes instead of scanning the input, which keeps the analysis linear,
+// and every read is named, so a test can hold each rule to the inputs it declares.
 import {
     AMBIENT,
     DATAPLANE_MODE_LABEL,
     DATAPLANE_NONE,
+    DEFAULT_ROOT_NAMESPACE,
     ISTIO_SECURITY_GROUP,
+    IstioChart,
     REDIRECTION_ANNOTATION,
 } from "./istio";
 import { LabelIndex, Labels, matches, stringMap } from "./labels";
-import { apiGroup, HelmRelease, Inventory, KubeObject, OidcClient } from "./model";
+import { apiGroup, HelmRelease, Inventory, KubeObject, Subject } from "./model";
 import { isPeerAuthentication, MtlsModel } from "./mtls";
+import { chartName, istioChart } from "./releases";
+import { valueAt } from "./values";
 
 /** Kinds that live outside namespaces (the ones the rules meet). */
 const CLUSTER_SCOPED = new Set([
@@ -91,29 +96,54 @@ function podTemplate(object: KubeObject): Record<string, any> | undefined {
     }
 }
 
-/** `apps/Deployment`, `/Service` (core group), `security.istio.io/PeerAuthentication`. */
-function kindKey(group: string, kind: string): string {
-    return `${group}/${kind}`;
+/** `apps/Deployment`, `core/Service`, `security.istio.io/PeerAuthentication`: as rules name inputs. */
+export function kindKey(group: string, kind: string): string {
+    return `${group === "" ? "core" : group}/${kind}`;
 }
 
+/** How the rules' declared inputs name a subject's kind. */
+export function inputOf(subject: Subject): string {
+    switch (subject.category) {
+        case "kubernetes":
+            return kindKey(apiGroup(subject.apiVersion), subject.kind);
+        case "helm-release":
+            return releaseInput(subject);
+        case "oidc-client":
+            return OIDC_CLIENT_INPUT;
+    }
+}
+
+/** `helm/istio:istiod` for Istio's charts, `helm/cilium` for others. */
+function releaseInput(release: HelmRelease): string {
+    const istio = istioChart(release);
+    return istio ? `helm/istio:${istio}` : `helm/${chartName(release)}`;
+}
+
+const OIDC_CLIENT_INPUT = "keycloak/Client";
+export const WORKLOADS_INPUT = "workloads";
+
+/** Where istiod's chart takes the root namespace from, most specific first. */
+const ROOT_NAMESPACE_VALUES = ["meshConfig.rootNamespace", "global.istioNamespace"];
+
 export class MeshIndex {
-    readonly objects: readonly KubeObject[];
-    readonly releases: readonly HelmRelease[];
-    readonly oidcClients: readonly OidcClient[];
-    readonly namespaces = new Map<string, NamespaceInfo>();
+    private readonly objects: readonly KubeObject[];
+    private readonly releases: readonly HelmRelease[];
+    private readonly namespaces = new Map<string, NamespaceInfo>();
     private readonly byKind = new Map<string, KubeObject[]>();
     private readonly byId = new Map<string, KubeObject | HelmRelease>();
     private workloadIndex?: Map<string, LabelIndex<Workload>>;
     private workloadList?: Workload[];
     private serviceIndex?: Map<string, LabelIndex<KubeObject>>;
     private servicesByName?: Map<string, KubeObject>;
-    private readonly mtlsModels = new Map<string, MtlsModel>();
+    private mtlsModel?: MtlsModel;
     private readonly waiting = new Map<string, Map<string, boolean>>();
+    private root?: string;
+    /** Called with the name of every input a rule reads (see RuleInputs). */
+    onRead?: (input: string) => void;
 
     constructor(readonly inventory: Inventory) {
         this.objects = inventory.objects;
         this.releases = inventory.releases;
-        this.oidcClients = inventory.oidcClients;
         for (const object of inventory.objects) {
             const key = kindKey(apiGroup(object.apiVersion), object.kind);
             const list = this.byKind.get(key);
@@ -136,6 +166,19 @@ export class MeshIndex {
         }
     }
 
+    /**
+     * Istio's root namespace: from istiod's values when the input has them, else the default.
+     * Read on first use: during a preview, values may be unknown until a rule needs them.
+     */
+    get rootNamespace(): string {
+        this.root ??= rootNamespaceOf(this.releases) ?? DEFAULT_ROOT_NAMESPACE;
+        return this.root;
+    }
+
+    private read(input: string): void {
+        this.onRead?.(input);
+    }
+
     private addNamespace(object: KubeObject): void {
         const name = object.metadata.name ?? "";
         let info = this.namespaces.get(name);
@@ -149,7 +192,9 @@ export class MeshIndex {
 
     /** Objects of a kind (patches included), in input order. */
     of(group: string, kind: string): readonly KubeObject[] {
-        return this.byKind.get(kindKey(group, kind)) ?? [];
+        const key = kindKey(group, kind);
+        this.read(key);
+        return this.byKind.get(key) ?? [];
     }
 
     /** Objects of a kind in any of the groups (`security.istio.io` has v1 and v1beta1 alike). */
@@ -162,24 +207,50 @@ export class MeshIndex {
         return this.byId.get(urn);
     }
 
-    /** The namespace an object lives in (`default` when a namespaced object names none). */
-    namespaceOf(object: KubeObject): string {
-        return namespaceOf(object);
+    /** Objects of every kind of API groups that match (`*.istio.io`), patches left out. */
+    ofGroups(pattern: RegExp, input: string): KubeObject[] {
+        this.read(input);
+        return this.objects.filter((o) => !o.patch && pattern.test(apiGroup(o.apiVersion)));
+    }
+
+    /** Helm releases of a chart, or of Istio's charts (`istio:*`, `istio:istiod`). */
+    releasesOf(chart: string): HelmRelease[] {
+        this.read(`helm/${chart}`);
+        if (chart.startsWith("istio:")) {
+            const wanted = chart.slice("istio:".length) as IstioChart | "*";
+            return this.releases.filter((r) => {
+                const istio = istioChart(r);
+                return istio !== undefined && (wanted === "*" || istio === wanted);
+            });
+        }
+        return this.releases.filter((r) => istioChart(r) === undefined && chartName(r) === chart);
+    }
+
+    /** The namespace as the input declares it. */
+    namespace(name: string): NamespaceInfo | undefined {
+        this.read("core/Namespace");
+        return this.namespaces.get(name);
+    }
+
+    /** Every namespace the input declares or patches. */
+    allNamespaces(): NamespaceInfo[] {
+        this.read("core/Namespace");
+        return [...this.namespaces.values()];
     }
 
     /** Whether the input labels the namespace for ambient mode. */
     isAmbient(namespace: string): boolean {
-        return this.namespaces.get(namespace)?.labels[DATAPLANE_MODE_LABEL] === AMBIENT;
+        return this.namespace(namespace)?.labels[DATAPLANE_MODE_LABEL] === AMBIENT;
     }
 
     /** Namespaces the input enrolls in ambient mode. */
     ambientNamespaces(): NamespaceInfo[] {
-        return [...this.namespaces.values()].filter((ns) => this.isAmbient(ns.name));
+        return this.allNamespaces().filter((ns) => this.isAmbient(ns.name));
     }
 
     /** The object that enrolls a namespace (its last owner or patch carrying the label). */
     enrollingObject(namespace: string): KubeObject | undefined {
-        const info = this.namespaces.get(namespace);
+        const info = this.namespace(namespace);
         const objects = [...(info?.owners ?? []), ...(info?.patches ?? [])];
         return (
             objects.reverse().find((o) => o.metadata.labels?.[DATAPLANE_MODE_LABEL] === AMBIENT) ??
@@ -189,12 +260,14 @@ export class MeshIndex {
 
     /** Pod templates, per namespace. */
     workloads(): readonly Workload[] {
+        this.read(WORKLOADS_INPUT);
         this.indexWorkloads();
         return this.workloadList!;
     }
 
     /** Pod templates in a namespace whose labels match the selector. */
     workloadsMatching(namespace: string, selector: Labels): Workload[] {
+        this.read(WORKLOADS_INPUT);
         this.indexWorkloads();
         const index = this.workloadIndex!.get(namespace);
         if (!index) {
@@ -231,7 +304,7 @@ export class MeshIndex {
             }
             const workload: Workload = {
                 object,
-                namespace: this.namespaceOf(object),
+                namespace: namespaceOf(object),
                 labels: stringMap(template.metadata?.labels),
                 annotations: stringMap(template.metadata?.annotations),
                 namedPorts,
@@ -248,12 +321,14 @@ export class MeshIndex {
 
     /** The Service `namespace/name`. */
     service(namespace: string, name: string): KubeObject | undefined {
+        this.read("core/Service");
         this.indexServices();
         return this.servicesByName!.get(`${namespace}/${name}`);
     }
 
     /** Services in a namespace whose own labels match the selector (as monitors select them). */
     servicesLabelled(namespace: string, selector: Labels): KubeObject[] {
+        this.read("core/Service");
         this.indexServices();
         const index = this.serviceIndex!.get(namespace);
         if (!index) {
@@ -271,7 +346,7 @@ export class MeshIndex {
         this.serviceIndex = new Map();
         this.servicesByName = new Map();
         for (const service of this.ofKind("Service", [""])) {
-            const namespace = this.namespaceOf(service);
+            const namespace = namespaceOf(service);
             this.servicesByName.set(`${namespace}/${service.metadata.name}`, service);
             let index = this.serviceIndex.get(namespace);
             if (!index) {
@@ -282,17 +357,16 @@ export class MeshIndex {
         }
     }
 
-    /** The PeerAuthentications composed for a root namespace (built once per root). */
-    mtls(rootNamespace: string): MtlsModel {
-        let model = this.mtlsModels.get(rootNamespace);
-        if (!model) {
-            const policies = this.ofKind("PeerAuthentication", [ISTIO_SECURITY_GROUP])
+    /** Every PeerAuthentication, composed with Istio's precedence under the root namespace. */
+    mtls(): MtlsModel {
+        const policies = this.ofKind("PeerAuthentication", [ISTIO_SECURITY_GROUP]);
+        this.mtlsModel ??= new MtlsModel(
+            this.rootNamespace,
+            policies
                 .filter(isPeerAuthentication)
-                .map((object) => ({ object, namespace: this.namespaceOf(object) }));
-            model = new MtlsModel(rootNamespace, policies);
-            this.mtlsModels.set(rootNamespace, model);
-        }
-        return model;
+                .map((object) => ({ object, namespace: namespaceOf(object) })),
+        );
+        return this.mtlsModel;
     }
 
     /**
@@ -325,4 +399,20 @@ export class MeshIndex {
         answers.set(urn, result);
         return result;
     }
+}
+
+/** The root namespace istiod's values set, if an istiod release sets one. */
+function rootNamespaceOf(releases: readonly HelmRelease[]): string | undefined {
+    for (const release of releases) {
+        if (istioChart(release) !== "istiod") {
+            continue;
+        }
+        for (const path of ROOT_NAMESPACE_VALUES) {
+            const value = valueAt(release.values, path);
+            if (typeof value === "string" && value !== "") {
+                return value;
+            }
+        }
+    }
+    return undefined;
 }

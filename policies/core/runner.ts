@@ -1,8 +1,55 @@
-// Runs rules over a whole input at once: the way a linter (plain YAML) or a benchmark uses the
-// core. The CrossGuard adapter runs the same rules one policy at a time instead.
+// The runner: decides whether a rule applies to an input (and says why not), then lets it judge.
+// The linter and the benchmarks run every rule at once through `evaluate`; the CrossGuard
+// adapter runs one rule per policy through `judgeSubject` and `judgeInventory`.
 import { MeshIndex } from "./inventory";
 import { Inventory, Subject } from "./model";
-import { Finding, isNotApplicable, missingCapability, resolveConfig, Rule } from "./rule";
+import {
+    Finding,
+    InventoryRule,
+    missingCapability,
+    resolveConfig,
+    Rule,
+    SubjectRule,
+} from "./rule";
+
+/** A rule's verdict on an input: its findings, or why it does not apply. */
+export type Judgement =
+    | { readonly findings: Finding[]; readonly notApplicable?: undefined }
+    | { readonly notApplicable: string; readonly findings?: undefined };
+
+/** Why a rule judges nothing in an input: the input has none of what it judges. */
+export function nothingToJudge(what: string): string {
+    return `the input has no ${what}`;
+}
+
+/** A subject rule on one subject (its config already resolved). */
+export function judgeSubject(
+    rule: SubjectRule<unknown>,
+    subject: Subject,
+    config: unknown,
+): Judgement {
+    if (!rule.judges.test(subject)) {
+        return { notApplicable: nothingToJudge(rule.judges.what) };
+    }
+    return { findings: rule.check(subject, config) };
+}
+
+/** An inventory rule on a whole input (its config already resolved). */
+export function judgeInventory(
+    rule: InventoryRule<unknown, unknown>,
+    index: MeshIndex,
+    config: unknown,
+): Judgement {
+    const missing = missingCapability(rule, index.inventory);
+    if (missing) {
+        return { notApplicable: missing };
+    }
+    const judged = rule.judges.select(index, config);
+    if (judged.length === 0) {
+        return { notApplicable: nothingToJudge(rule.judges.what) };
+    }
+    return { findings: rule.check(judged, index, config) };
+}
 
 export interface Evaluation {
     readonly findings: Finding[];
@@ -20,33 +67,28 @@ export function evaluate(
     inventory: Inventory,
     rules: readonly Rule[],
     config: Readonly<Record<string, Record<string, unknown>>> = {},
+    index: MeshIndex = new MeshIndex(inventory),
 ): Evaluation {
-    const index = new MeshIndex(inventory);
     const subjects = subjectsOf(inventory);
     const findings: Finding[] = [];
     const skipped: Evaluation["notApplicable"] = [];
     for (const rule of rules) {
-        const missing = missingCapability(rule, inventory);
-        if (missing) {
-            skipped.push({ code: rule.code, reason: missing });
-            continue;
-        }
         const ruleConfig = resolveConfig(rule, config[rule.name]);
         if (rule.scope === "subject") {
-            const judged = subjects.filter((subject) => rule.appliesTo(subject));
+            const judged = subjects.filter((subject) => rule.judges.test(subject));
             if (judged.length === 0) {
-                skipped.push({ code: rule.code, reason: "no resource it checks" });
+                skipped.push({ code: rule.code, reason: nothingToJudge(rule.judges.what) });
             }
             for (const subject of judged) {
                 findings.push(...rule.check(subject, ruleConfig));
             }
             continue;
         }
-        const result = rule.check(index, ruleConfig);
-        if (isNotApplicable(result)) {
-            skipped.push({ code: rule.code, reason: result.notApplicable });
+        const judgement = judgeInventory(rule, index, ruleConfig);
+        if (judgement.notApplicable !== undefined) {
+            skipped.push({ code: rule.code, reason: judgement.notApplicable });
         } else {
-            findings.push(...result);
+            findings.push(...judgement.findings);
         }
     }
     return { findings, notApplicable: skipped };

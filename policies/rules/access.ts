@@ -2,27 +2,24 @@
 // manifests instead of Vault.
 import {
     describeSubject,
-    InventoryRule,
+    finding,
+    inventoryRule,
     KubeObject,
-    MeshIndex,
-    notApplicable,
+    namespaceOf,
     OidcClient,
-    SubjectRule,
+    subjectRule,
 } from "../core";
-import { listText, reporter } from "./common";
-import { kialiSetting, kialiSettings, settingName } from "./kiali";
+import { catalogue } from "../catalogue";
+import { listText } from "./common";
+import { KIALI_INPUTS, KIALI_SETTINGS, kialiSetting, kialiSettings, settingName } from "./kiali";
 
 interface KialiConfig {
     allowAnonymous: boolean;
 }
 
-const kialiReport = reporter("PMX050");
-export const disallowAnonymousKiali: SubjectRule<KialiConfig> = {
-    code: "PMX050",
-    name: "kiali-disallow-anonymous-auth",
-    description:
-        "Checks that Kiali does not use the anonymous auth strategy, which lets anyone who reaches it see and change the mesh's configuration; use openid (or set allowAnonymous for a throwaway stack).",
-    enforcementLevel: "mandatory",
+const PMX050 = catalogue.PMX050;
+export const disallowAnonymousKiali = subjectRule<KialiConfig>({
+    entry: PMX050,
     config: {
         allowAnonymous: {
             type: "boolean",
@@ -30,22 +27,21 @@ export const disallowAnonymousKiali: SubjectRule<KialiConfig> = {
             default: false,
         },
     },
-    scope: "subject",
-    appliesTo: (subject) => kialiSettings(subject) !== undefined,
+    inputs: KIALI_INPUTS,
+    judges: KIALI_SETTINGS,
     check(subject, config) {
         const { path, value } = kialiSetting(kialiSettings(subject)!, "auth.strategy");
         if (config.allowAnonymous || value !== "anonymous") {
             return [];
         }
-        const field = settingName(subject, path);
         return [
-            kialiReport(
-                subject,
-                `${describeSubject(subject)} sets ${field} to anonymous, so anyone who reaches Kiali sees and changes the mesh; use openid, or set allowAnonymous in this policy's config for a throwaway stack.`,
-            ),
+            finding(PMX050, subject, "anonymous", {
+                subject: describeSubject(subject),
+                field: settingName(subject, path),
+            }),
         ];
     },
-};
+});
 
 /** Why a redirect URI is not an exact https host, or undefined when it is. */
 export function redirectUriProblem(uri: string): string | undefined {
@@ -67,62 +63,48 @@ export function redirectUriProblem(uri: string): string | undefined {
     return undefined;
 }
 
-const oidcReport = reporter("PMX051");
-export const requireSafeOidcClient: SubjectRule = {
-    code: "PMX051",
-    name: "oidc-client-require-safe-flows",
-    description:
-        "Checks that a Keycloak OpenID client has the implicit flow off, redirect URIs on exact https hosts (a wildcard only at the end of the path) and no wildcard web origin; turn the implicit flow off and list exact redirect URIs.",
-    enforcementLevel: "mandatory",
+const PMX051 = catalogue.PMX051;
+export const requireSafeOidcClient = subjectRule({
+    entry: PMX051,
     config: {},
-    scope: "subject",
-    appliesTo: (subject) => subject.category === "oidc-client",
+    inputs: { kinds: ["keycloak/Client"] },
+    judges: {
+        what: "Keycloak OpenID client",
+        test: (subject) => subject.category === "oidc-client",
+    },
     check(subject) {
         const client = subject as OidcClient;
         const name = describeSubject(client);
         const findings = [];
         if (client.implicitFlowEnabled === true) {
-            findings.push(
-                oidcReport(
-                    client,
-                    `${name} enables the implicit flow, which hands tokens over in URLs; set implicitFlowEnabled: false (Kiali uses the authorization code flow).`,
-                ),
-            );
+            findings.push(finding(PMX051, client, "implicit", { client: name }));
         }
         for (const uri of client.validRedirectUris) {
             const problem = redirectUriProblem(uri);
             if (problem) {
                 findings.push(
-                    oidcReport(
-                        client,
-                        `${name} accepts redirect URI ${JSON.stringify(uri)}, which ${problem}; list https://<exact host>/<path> URIs only.`,
-                    ),
+                    finding(PMX051, client, "redirect", {
+                        client: name,
+                        uri: JSON.stringify(uri),
+                        problem,
+                    }),
                 );
             }
         }
         if (client.webOrigins.includes("*")) {
-            findings.push(
-                oidcReport(
-                    client,
-                    `${name} allows every web origin ("*"); list the exact origins, or "+" for the redirect URIs' origins.`,
-                ),
-            );
+            findings.push(finding(PMX051, client, "origins", { client: name }));
         }
         return findings;
     },
-};
+});
 
 interface SecretConfig {
     meshNamespaces: string[];
 }
 
-const secretReport = reporter("PMX060");
-export const disallowLiteralSecrets: InventoryRule<SecretConfig> = {
-    code: "PMX060",
-    name: "secret-disallow-literal-data",
-    description:
-        "Checks that no Kubernetes Secret in a mesh namespace carries literal data, which would sit in the manifests and in the stack's state; keep the value in Vault and let an ExternalSecret create the Secret.",
-    enforcementLevel: "mandatory",
+const PMX060 = catalogue.PMX060;
+export const disallowLiteralSecrets = inventoryRule<SecretConfig, KubeObject>({
+    entry: PMX060,
     config: {
         meshNamespaces: {
             type: "array",
@@ -131,16 +113,16 @@ export const disallowLiteralSecrets: InventoryRule<SecretConfig> = {
             default: ["istio-system", "kiali"],
         },
     },
-    scope: "inventory",
-    check(index: MeshIndex, config) {
-        const inMesh = (secret: KubeObject) => {
-            const namespace = index.namespaceOf(secret);
-            return config.meshNamespaces.includes(namespace) || index.isAmbient(namespace);
-        };
-        const secrets = index.ofKind("Secret", [""]).filter(inMesh);
-        if (secrets.length === 0) {
-            return notApplicable("the input has no Secret in a mesh namespace");
-        }
+    inputs: { kinds: ["core/Secret", "core/Namespace"] },
+    judges: {
+        what: "Secret in a mesh namespace",
+        select: (index, config) =>
+            index.ofKind("Secret", [""]).filter((secret) => {
+                const namespace = namespaceOf(secret);
+                return config.meshNamespaces.includes(namespace) || index.isAmbient(namespace);
+            }),
+    },
+    check(secrets) {
         return secrets.flatMap((secret) => {
             const keys = [
                 ...Object.keys(secret.body.data ?? {}),
@@ -150,13 +132,13 @@ export const disallowLiteralSecrets: InventoryRule<SecretConfig> = {
                 return [];
             }
             return [
-                secretReport(
-                    secret,
-                    `${describeSubject(secret)} carries literal data (${listText(keys.sort())}); keep the value in Vault and let an ExternalSecret create the Secret.`,
-                ),
+                finding(PMX060, secret, "literal", {
+                    secret: describeSubject(secret),
+                    keys: listText(keys.sort()),
+                }),
             ];
         });
     },
-};
+});
 
 export const accessRules = [disallowAnonymousKiali, requireSafeOidcClient, disallowLiteralSecrets];

@@ -1,32 +1,26 @@
 // Rules on AuthorizationPolicies in ambient mode and on the waypoints L7 policies need.
 import {
     describeSubject,
+    explainDecision,
     Finding,
-    InventoryRule,
+    finding,
+    inventoryRule,
+    ISTIO_PORTS,
     KubeObject,
     MeshIndex,
     namespaceOf,
-    notApplicable,
     overlaps,
     stringMap,
     Subject,
-    SubjectRule,
-    ISTIO_PORTS,
+    subjectRule,
     USE_WAYPOINT_LABEL,
     USE_WAYPOINT_NAMESPACE_LABEL,
     WAYPOINT_CLASS,
     WAYPOINT_FOR_LABEL,
     WAYPOINT_FOR_VALUES,
 } from "../core";
-import {
-    isObjectOf,
-    listText,
-    portsText,
-    reporter,
-    RootConfig,
-    rootNamespaceProperty,
-} from "./common";
-import { explainMode } from "./mesh";
+import { catalogue } from "../catalogue";
+import { isObjectOf, listText, portsText } from "./common";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Rule = { from?: any[]; to?: any[]; when?: any[] };
@@ -107,30 +101,29 @@ function targetRefs(policy: KubeObject): { kind?: string; name?: string; group?:
     ];
 }
 
-const strictReport = reporter("PMX070");
-export const requireStrictTarget: InventoryRule<RootConfig> = {
-    code: "PMX070",
-    name: "authorizationpolicy-require-strict-target",
-    description:
-        "Checks that AuthorizationPolicies matching principals or namespaces only target workloads and ports that are effectively STRICT, since plaintext peers carry no identity (a DENY rule then never matches them); make the target STRICT or drop the identity match.",
-    enforcementLevel: "mandatory",
-    config: { rootNamespace: rootNamespaceProperty },
-    scope: "inventory",
-    check(index, config) {
-        const judged = authorizationPolicies(index).filter((p) => {
-            const namespace = namespaceOf(p);
-            return (
-                targetRefs(p).length === 0 &&
-                rulesOf(p).some(usesIdentity) &&
-                (namespace === config.rootNamespace || index.isAmbient(namespace))
-            );
-        });
-        if (judged.length === 0) {
-            return notApplicable(
-                "the input has no identity-matching AuthorizationPolicy in the mesh",
-            );
-        }
-        const model = index.mtls(config.rootNamespace);
+const AUTHORIZATION_POLICY = "security.istio.io/AuthorizationPolicy";
+
+const PMX070 = catalogue.PMX070;
+export const requireStrictTarget = inventoryRule<Record<string, never>, KubeObject>({
+    entry: PMX070,
+    config: {},
+    inputs: {
+        kinds: [AUTHORIZATION_POLICY, "security.istio.io/PeerAuthentication", "core/Namespace"],
+    },
+    judges: {
+        what: "identity-matching AuthorizationPolicy in the mesh",
+        select: (index) =>
+            authorizationPolicies(index).filter((p) => {
+                const namespace = namespaceOf(p);
+                return (
+                    targetRefs(p).length === 0 &&
+                    rulesOf(p).some(usesIdentity) &&
+                    (namespace === index.rootNamespace || index.isAmbient(namespace))
+                );
+            }),
+    },
+    check(judged, index) {
+        const model = index.mtls();
         const findings: Finding[] = [];
         for (const policy of judged) {
             const namespace = namespaceOf(policy);
@@ -139,13 +132,13 @@ export const requireStrictTarget: InventoryRule<RootConfig> = {
             const ports = identityRules.map(rulePorts);
             const allPorts = ports.some((p) => p === undefined);
             const mode =
-                namespace === config.rootNamespace
+                namespace === index.rootNamespace
                     ? model.meshMode()
                     : model.workloadMode(namespace, selector);
             const problems: string[] = [];
             if (mode.mode !== "STRICT") {
                 problems.push(
-                    `its target is effectively ${mode.mode} (${explainMode(mode, config.rootNamespace)})`,
+                    `its target is effectively ${mode.mode} (${explainDecision(mode, index.rootNamespace)})`,
                 );
             }
             // Port exceptions of workload policies that may select the same pods.
@@ -173,43 +166,47 @@ export const requireStrictTarget: InventoryRule<RootConfig> = {
             }
             if (problems.length > 0) {
                 findings.push(
-                    strictReport(
-                        policy,
-                        `${describeSubject(policy)} matches principals or namespaces, but ${listText(problems)}; plaintext peers have no identity, so make the target STRICT or limit the rule to STRICT ports.`,
-                    ),
+                    finding(PMX070, policy, "plaintext", {
+                        policy: describeSubject(policy),
+                        problems: listText(problems),
+                    }),
                 );
             }
         }
         return findings;
     },
-};
+});
 
 function isWaypoint(gateway: KubeObject): boolean {
     return gateway.body.spec?.gatewayClassName === WAYPOINT_CLASS;
 }
 
-const waypointReport = reporter("PMX071");
-export const requireWaypointForL7: InventoryRule = {
-    code: "PMX071",
-    name: "authorizationpolicy-require-waypoint-for-l7",
-    description:
-        "Checks that AuthorizationPolicies using HTTP attributes in ambient namespaces are bound with targetRefs to a waypoint that exists, since ztunnel cannot enforce them (an ALLOW then denies everything, a DENY does nothing); deploy a waypoint and target it or the Service that uses it.",
-    enforcementLevel: "mandatory",
+const PMX071 = catalogue.PMX071;
+export const requireWaypointForL7 = inventoryRule({
+    entry: PMX071,
     config: {},
-    scope: "inventory",
-    check(index) {
-        const judged = authorizationPolicies(index)
-            .map((policy) => ({
-                policy,
-                attributes: [...new Set(rulesOf(policy).flatMap(l7Attributes))],
-            }))
-            .filter(
-                ({ policy, attributes }) =>
-                    attributes.length > 0 && index.isAmbient(namespaceOf(policy)),
-            );
-        if (judged.length === 0) {
-            return notApplicable("the input has no L7 AuthorizationPolicy in an ambient namespace");
-        }
+    inputs: {
+        kinds: [
+            AUTHORIZATION_POLICY,
+            "gateway.networking.k8s.io/Gateway",
+            "core/Service",
+            "core/Namespace",
+        ],
+    },
+    judges: {
+        what: "L7 AuthorizationPolicy in an ambient namespace",
+        select: (index) =>
+            authorizationPolicies(index)
+                .map((policy) => ({
+                    policy,
+                    attributes: [...new Set(rulesOf(policy).flatMap(l7Attributes))],
+                }))
+                .filter(
+                    ({ policy, attributes }) =>
+                        attributes.length > 0 && index.isAmbient(namespaceOf(policy)),
+                ),
+    },
+    check(judged, index) {
         const waypoints = new Set(
             index
                 .ofKind("Gateway", ["gateway.networking.k8s.io"])
@@ -223,10 +220,10 @@ export const requireWaypointForL7: InventoryRule = {
             const refs = targetRefs(policy);
             if (refs.length === 0) {
                 findings.push(
-                    waypointReport(
-                        policy,
-                        `${name} uses ${listText(attributes)} but selects workloads, so ztunnel enforces it without them (an ALLOW denies everything, a DENY does nothing); bind it to a waypoint with targetRefs.`,
-                    ),
+                    finding(PMX071, policy, "selector", {
+                        policy: name,
+                        attributes: listText(attributes),
+                    }),
                 );
                 continue;
             }
@@ -234,17 +231,21 @@ export const requireWaypointForL7: InventoryRule = {
                 const waypoint = refWaypoint(index, namespace, ref);
                 if (waypoint === undefined || !waypoints.has(waypoint)) {
                     findings.push(
-                        waypointReport(
-                            policy,
-                            `${name} targets ${ref.kind} ${ref.name}, but ${waypoint ? `its waypoint ${waypoint} is not deployed` : "no waypoint serves it"}; deploy a Gateway of class ${WAYPOINT_CLASS} and point ${USE_WAYPOINT_LABEL} at it.`,
-                        ),
+                        finding(PMX071, policy, "noWaypoint", {
+                            policy: name,
+                            kind: String(ref.kind),
+                            name: String(ref.name),
+                            problem: waypoint
+                                ? `its waypoint ${waypoint} is not deployed`
+                                : "no waypoint serves it",
+                        }),
                     );
                 }
             }
         }
         return findings;
     },
-};
+});
 
 /** The waypoint (`namespace/name`) a targetRef resolves to, when the input says. */
 function refWaypoint(
@@ -259,7 +260,7 @@ function refWaypoint(
         return undefined;
     }
     const labels = stringMap(index.service(namespace, ref.name ?? "")?.metadata.labels);
-    const nsLabels = index.namespaces.get(namespace)?.labels ?? {};
+    const nsLabels = index.namespace(namespace)?.labels ?? {};
     const name = labels[USE_WAYPOINT_LABEL] ?? nsLabels[USE_WAYPOINT_LABEL];
     if (!name || name === "none") {
         return undefined;
@@ -269,17 +270,16 @@ function refWaypoint(
     return `${waypointNamespace}/${name}`;
 }
 
-const gatewayReport = reporter("PMX072");
-export const requireValidWaypoint: SubjectRule = {
-    code: "PMX072",
-    name: "waypoint-require-hbone-listener",
-    description:
-        "Checks that a waypoint Gateway (class istio-waypoint) listens for HBONE on port 15008 and labels istio.io/waypoint-for with service, workload, all or none; fix the listener or the label.",
-    enforcementLevel: "mandatory",
+const PMX072 = catalogue.PMX072;
+export const requireValidWaypoint = subjectRule({
+    entry: PMX072,
     config: {},
-    scope: "subject",
-    appliesTo: (subject: Subject) =>
-        isObjectOf(subject, "gateway.networking.k8s.io", "Gateway") && isWaypoint(subject),
+    inputs: { kinds: ["gateway.networking.k8s.io/Gateway"] },
+    judges: {
+        what: "waypoint Gateway",
+        test: (subject: Subject) =>
+            isObjectOf(subject, "gateway.networking.k8s.io", "Gateway") && isWaypoint(subject),
+    },
     check(subject) {
         const gateway = subject as KubeObject;
         const findings: Finding[] = [];
@@ -289,23 +289,20 @@ export const requireValidWaypoint: SubjectRule = {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         if (!listeners.some((l: any) => l?.port === ISTIO_PORTS.hbone && l?.protocol === "HBONE")) {
             findings.push(
-                gatewayReport(
-                    gateway,
-                    `${describeSubject(gateway)} has no HBONE listener on port 15008, so no mesh traffic reaches it; add a listener {name: mesh, port: 15008, protocol: HBONE}.`,
-                ),
+                finding(PMX072, gateway, "listener", { gateway: describeSubject(gateway) }),
             );
         }
         const waypointFor = gateway.metadata.labels?.[WAYPOINT_FOR_LABEL];
         if (waypointFor !== undefined && !WAYPOINT_FOR_VALUES.includes(waypointFor)) {
             findings.push(
-                gatewayReport(
-                    gateway,
-                    `${describeSubject(gateway)} labels istio.io/waypoint-for=${waypointFor}; use service, workload, all or none.`,
-                ),
+                finding(PMX072, gateway, "waypointFor", {
+                    gateway: describeSubject(gateway),
+                    value: waypointFor,
+                }),
             );
         }
         return findings;
     },
-};
+});
 
 export const authorizationRules = [requireStrictTarget, requireWaypointForL7, requireValidWaypoint];

@@ -1,17 +1,5 @@
 // Helpers and config properties the rule modules share.
-import {
-    apiGroup,
-    ConfigProperty,
-    Finding,
-    KubeObject,
-    MTLS_REASON_ANNOTATION,
-    Subject,
-} from "../core";
-
-/** Builds findings for one rule code. */
-export function reporter(code: string) {
-    return (object: Subject | undefined, message: string): Finding => ({ code, message, object });
-}
+import { apiGroup, ConfigProperty, KubeObject, MTLS_REASON_ANNOTATION, Subject } from "../core";
 
 /** Whether a subject is an object (not a patch) of the kind in an API group. */
 export function isObjectOf(subject: Subject, group: string, kind: string): subject is KubeObject {
@@ -27,12 +15,6 @@ export function isObjectOf(subject: Subject, group: string, kind: string): subje
 export function isIstioResource(object: KubeObject): boolean {
     return apiGroup(object.apiVersion).endsWith(".istio.io");
 }
-
-export const rootNamespaceProperty: ConfigProperty = {
-    type: "string",
-    description: "Istio's root namespace (MeshConfig rootNamespace).",
-    default: "istio-system",
-};
 
 export const reasonAnnotationProperty: ConfigProperty = {
     type: "string",
@@ -55,10 +37,6 @@ export const ingressNamespacesProperty: ConfigProperty = {
         "Namespaces whose gateways take traffic from clients outside the mesh (no SPIFFE identity).",
     default: ["envoy-gateway-system"],
 };
-
-export interface RootConfig {
-    rootNamespace: string;
-}
 
 /** A string annotation, or undefined. */
 export function annotation(object: KubeObject, key: string): string | undefined {

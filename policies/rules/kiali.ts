@@ -1,7 +1,8 @@
 // Rules on Kiali's own settings, wherever they are written: a Kiali custom resource, or the values
 // of the kiali-operator chart (which creates the resource) or the kiali-server chart.
-import { describeSubject, Subject, SubjectRule, chartName, valueAt } from "../core";
-import { isObjectOf, listText, reporter } from "./common";
+import { chartName, describeSubject, finding, Subject, subjectRule, valueAt } from "../core";
+import { catalogue } from "../catalogue";
+import { isObjectOf, listText } from "./common";
 
 /** Where a subject keeps Kiali's settings. */
 export interface KialiSettings {
@@ -41,29 +42,43 @@ export function settingName(subject: Subject, path: string): string {
     return subject.category === "helm-release" ? `values ${path}` : path;
 }
 
-const webPortReport = reporter("PMX042");
-export const requireStringWebPort: SubjectRule = {
-    code: "PMX042",
-    name: "kiali-require-string-web-port",
-    description:
-        "Checks that a Kiali resource's server.web_port is a string, as the Kiali CRD's schema types it (the API server rejects a number, so the operator chart's install fails); quote the port, as in web_port: \"443\".",
-    enforcementLevel: "mandatory",
+/** What the Kiali rules read: the Kiali resource, or the charts whose values hold its settings. */
+export const KIALI_INPUTS = {
+    kinds: ["kiali.io/Kiali", "helm/kiali-operator", "helm/kiali-server"],
+};
+
+/** What the Kiali rules judge. */
+export const KIALI_SETTINGS = {
+    what: "Kiali resource or Kiali chart release",
+    test: (subject: Subject) => kialiSettings(subject) !== undefined,
+};
+
+const PMX042 = catalogue.PMX042;
+export const requireStringWebPort = subjectRule({
+    entry: PMX042,
     config: {},
-    scope: "subject",
-    appliesTo: (subject) => kialiSettings(subject)?.resource === true,
+    // The API server validates the resource, not a kiali-server chart's values.
+    inputs: { kinds: ["kiali.io/Kiali", "helm/kiali-operator"] },
+    judges: {
+        what: "Kiali resource or kiali-operator release that creates one",
+        test: (subject) => kialiSettings(subject)?.resource === true,
+    },
     check(subject) {
         const { path, value } = kialiSetting(kialiSettings(subject)!, "server.web_port");
         if (value === undefined || value === null || typeof value === "string") {
             return [];
         }
         return [
-            webPortReport(
-                subject,
-                `${describeSubject(subject)} sets ${settingName(subject, path)} to the ${typeof value} ${JSON.stringify(value)}, but the Kiali CRD types it as a string, so the API server rejects the resource; write web_port: ${JSON.stringify(String(value))}.`,
-            ),
+            finding(PMX042, subject, "number", {
+                subject: describeSubject(subject),
+                field: settingName(subject, path),
+                type: typeof value,
+                value: JSON.stringify(value),
+                quoted: JSON.stringify(String(value)),
+            }),
         ];
     },
-};
+});
 
 interface ServiceUrlConfig {
     prometheusPath: string;
@@ -101,13 +116,9 @@ function trimmedPath(path: string): string {
     return `/${path.replace(/^\/+|\/+$/g, "")}`;
 }
 
-const serviceUrlReport = reporter("PMX043");
-export const requireServiceUrlPaths: SubjectRule<ServiceUrlConfig> = {
-    code: "PMX043",
-    name: "kiali-require-service-url-paths",
-    description:
-        "Checks that Kiali's in-cluster Prometheus and Grafana URLs carry the path those services serve under (the root unless configured), or Kiali gets a redirect or a 404 and turns the integration off; correct the URL's path, or set prometheusPath or grafanaPath where the service serves under another.",
-    enforcementLevel: "advisory",
+const PMX043 = catalogue.PMX043;
+export const requireServiceUrlPaths = subjectRule<ServiceUrlConfig>({
+    entry: PMX043,
     config: {
         prometheusPath: {
             type: "string",
@@ -122,8 +133,8 @@ export const requireServiceUrlPaths: SubjectRule<ServiceUrlConfig> = {
             default: "/",
         },
     },
-    scope: "subject",
-    appliesTo: (subject) => kialiSettings(subject) !== undefined,
+    inputs: KIALI_INPUTS,
+    judges: KIALI_SETTINGS,
     check(subject, config) {
         const settings = kialiSettings(subject)!;
         const wrong = SERVICE_URLS.flatMap(({ service, setting, path, option }) => {
@@ -141,12 +152,15 @@ export const requireServiceUrlPaths: SubjectRule<ServiceUrlConfig> = {
         }
         const one = wrong.length === 1;
         return [
-            serviceUrlReport(
-                subject,
-                `${describeSubject(subject)} points ${listText(wrong.map((w) => w.problem))}, so Kiali gets a redirect or a 404 and turns the integration off; correct the ${one ? "URL's path" : "URLs' paths"}, or set ${listText(wrong.map((w) => w.key))} in this policy's config if ${one ? "the service serves" : "the services serve"} elsewhere.`,
-            ),
+            finding(PMX043, subject, "paths", {
+                subject: describeSubject(subject),
+                problems: listText(wrong.map((w) => w.problem)),
+                urls: one ? "URL's path" : "URLs' paths",
+                keys: listText(wrong.map((w) => w.key)),
+                services: one ? "the service serves" : "the services serve",
+            }),
         ];
     },
-};
+});
 
 export const kialiRules = [requireStringWebPort, requireServiceUrlPaths];

@@ -5,20 +5,21 @@ import {
     describeSelector,
     describeSubject,
     Finding,
-    InventoryRule,
-    KubeObject,
-    Labels,
-    namespaceOf,
-    notApplicable,
-    selectorKey,
-    stringMap,
-    Subject,
-    SubjectRule,
+    finding,
+    inventoryRule,
     ISTIO_PORTS,
     KUBELET_PROBE_ADDRESS,
     KUBELET_PROBE_CIDR,
+    KubeObject,
+    Labels,
+    namespaceOf,
+    selectorKey,
+    stringMap,
+    Subject,
+    subjectRule,
 } from "../core";
-import { isObjectOf, listText, reporter } from "./common";
+import { catalogue } from "../catalogue";
+import { isObjectOf, listText } from "./common";
 
 const HBONE_PORT = ISTIO_PORTS.hbone;
 
@@ -139,24 +140,22 @@ function subsetKeys(selector: Labels): string[] {
     return keys;
 }
 
-const networkReport = reporter("PMX020");
-export const allowAmbientPorts: InventoryRule = {
-    code: "PMX020",
-    name: "networkpolicy-allow-ambient-ports",
-    description:
-        "Checks that every NetworkPolicy restricting ingress in an ambient namespace lets in HBONE (TCP 15008) and the kubelet's probes, which ambient mode SNATs to 169.254.7.127; add ingress rules for port 15008 and for ipBlock 169.254.7.127/32.",
-    enforcementLevel: "mandatory",
+const NETWORK_POLICY = "networking.k8s.io/NetworkPolicy";
+const CLUSTERWIDE_POLICY = "cilium.io/CiliumClusterwideNetworkPolicy";
+
+const PMX020 = catalogue.PMX020;
+export const allowAmbientPorts = inventoryRule({
+    entry: PMX020,
     config: {},
-    scope: "inventory",
-    check(index) {
-        const judged = index
-            .ofKind("NetworkPolicy", ["networking.k8s.io"])
-            .filter((p) => restrictsIngress(p) && index.isAmbient(namespaceOf(p)));
-        if (judged.length === 0) {
-            return notApplicable(
-                "the input has no NetworkPolicy restricting ingress in an ambient namespace",
-            );
-        }
+    inputs: { kinds: [NETWORK_POLICY, CLUSTERWIDE_POLICY, "core/Namespace"] },
+    judges: {
+        what: "NetworkPolicy restricting ingress in an ambient namespace",
+        select: (index) =>
+            index
+                .ofKind("NetworkPolicy", ["networking.k8s.io"])
+                .filter((p) => restrictsIngress(p) && index.isAmbient(namespaceOf(p))),
+    },
+    check(judged, index) {
         const clusterProbes = index
             .ofKind("CiliumClusterwideNetworkPolicy", ["cilium.io"])
             .some(ciliumAllowsProbes);
@@ -195,30 +194,29 @@ export const allowAmbientPorts: InventoryRule = {
                 ...(total.probes ? [] : [`a rule from ipBlock ${KUBELET_PROBE_CIDR}`]),
             ];
             findings.push(
-                networkReport(
-                    policy,
-                    `${describeSubject(policy)} holds ${podsText(selectorOf(policy))} in the ambient namespace ${namespace} but no NetworkPolicy lets in ${listText(missing)}; add ${listText(fixes)}.`,
-                ),
+                finding(PMX020, policy, "blocked", {
+                    policy: describeSubject(policy),
+                    pods: podsText(selectorOf(policy)),
+                    namespace,
+                    missing: listText(missing),
+                    fixes: listText(fixes),
+                }),
             );
         }
         return findings;
     },
-};
+});
 
 function isClusterwidePolicy(subject: Subject): subject is KubeObject {
     return isObjectOf(subject, "cilium.io", "CiliumClusterwideNetworkPolicy");
 }
 
-const denyReport = reporter("PMX021");
-export const disallowClusterDefaultDeny: SubjectRule = {
-    code: "PMX021",
-    name: "cilium-disallow-clusterwide-default-deny",
-    description:
-        "Checks that a CiliumClusterwideNetworkPolicy selecting every endpoint does not switch the whole cluster into default-deny; set enableDefaultDeny to false for each direction it has rules for, so that it only adds.",
-    enforcementLevel: "mandatory",
+const PMX021 = catalogue.PMX021;
+export const disallowClusterDefaultDeny = subjectRule({
+    entry: PMX021,
     config: {},
-    scope: "subject",
-    appliesTo: isClusterwidePolicy,
+    inputs: { kinds: [CLUSTERWIDE_POLICY] },
+    judges: { what: "CiliumClusterwideNetworkPolicy", test: isClusterwidePolicy },
     check(subject) {
         const object = subject as KubeObject;
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -237,12 +235,12 @@ export const disallowClusterDefaultDeny: SubjectRule = {
             }
         }
         return [...directions].map((direction) =>
-            denyReport(
-                subject,
-                `${describeSubject(subject)} selects every endpoint with ${direction} rules, which puts every pod in the cluster into ${direction} default-deny; set spec.enableDefaultDeny.${direction}: false so that it only adds what it allows.`,
-            ),
+            finding(PMX021, subject, "defaultDeny", {
+                policy: describeSubject(subject),
+                direction,
+            }),
         );
     },
-};
+});
 
 export const networkRules = [allowAmbientPorts, disallowClusterDefaultDeny];

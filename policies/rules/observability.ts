@@ -2,15 +2,18 @@
 // monitors of istiod and ztunnel scrape the ports that serve their metrics.
 import {
     describeSubject,
-    InventoryRule,
+    finding,
+    inventoryRule,
+    ISTIOD_METRICS,
     KubeObject,
-    notApplicable,
+    MetricsEndpoint,
     Subject,
-    SubjectRule,
-    istioChart,
+    subjectRule,
     valueAt,
+    ZTUNNEL_METRICS,
 } from "../core";
-import { isObjectOf, listText, reporter } from "./common";
+import { catalogue } from "../catalogue";
+import { isObjectOf, listText } from "./common";
 
 interface TelemetryConfig {
     builtinProviders: string[];
@@ -18,13 +21,9 @@ interface TelemetryConfig {
 
 const SIGNALS = ["tracing", "accessLogging", "metrics"];
 
-const telemetryReport = reporter("PMX040");
-export const requireDefinedProviders: InventoryRule<TelemetryConfig> = {
-    code: "PMX040",
-    name: "telemetry-require-defined-providers",
-    description:
-        "Checks that every provider a Telemetry resource names is defined in istiod's meshConfig.extensionProviders (or is built in), since istiod silently drops unknown ones; add the provider to istiod's values or fix the name.",
-    enforcementLevel: "advisory",
+const PMX040 = catalogue.PMX040;
+export const requireDefinedProviders = inventoryRule<TelemetryConfig, KubeObject>({
+    entry: PMX040,
     config: {
         builtinProviders: {
             type: "array",
@@ -33,19 +32,17 @@ export const requireDefinedProviders: InventoryRule<TelemetryConfig> = {
             default: ["envoy", "prometheus"],
         },
     },
-    requires: ["helmReleases"],
-    scope: "inventory",
-    check(index, config) {
-        const telemetries = index.ofKind("Telemetry", ["telemetry.istio.io"]);
-        if (telemetries.length === 0) {
-            return notApplicable("the input has no Telemetry resource");
-        }
-        const istiods = index.releases.filter((r) => istioChart(r) === "istiod");
-        if (istiods.length === 0) {
-            return notApplicable("the input has no istiod release");
-        }
+    inputs: { kinds: ["telemetry.istio.io/Telemetry", "helm/istio:istiod"], helmValues: true },
+    judges: {
+        what: "Telemetry resource beside an istiod release",
+        select: (index) =>
+            index.releasesOf("istio:istiod").length > 0
+                ? index.ofKind("Telemetry", ["telemetry.istio.io"])
+                : [],
+    },
+    check(telemetries, index, config) {
         const defined = new Set(config.builtinProviders);
-        for (const istiod of istiods) {
+        for (const istiod of index.releasesOf("istio:istiod")) {
             const providers = valueAt(istiod.values, "meshConfig.extensionProviders");
             for (const provider of Array.isArray(providers) ? providers : []) {
                 if (typeof provider?.name === "string") {
@@ -69,14 +66,15 @@ export const requireDefinedProviders: InventoryRule<TelemetryConfig> = {
                 return [];
             }
             return [
-                telemetryReport(
-                    telemetry,
-                    `${describeSubject(telemetry)} names ${listText([...unknown])}, which istiod does not define (it defines ${listText([...defined].sort())}); add it to istiod's meshConfig.extensionProviders or use a defined name.`,
-                ),
+                finding(PMX040, telemetry, "providers", {
+                    telemetry: describeSubject(telemetry),
+                    unknown: listText([...unknown]),
+                    defined: listText([...defined].sort()),
+                }),
             ];
         });
     },
-};
+});
 
 interface MonitorConfig {
     istiodLabels: string[];
@@ -84,35 +82,15 @@ interface MonitorConfig {
 }
 
 /** Where an Istio component serves its metrics, and what needs them. */
-interface MetricsEndpoint {
-    readonly component: string;
+interface NeededMetrics extends MetricsEndpoint {
     readonly labels: keyof MonitorConfig;
-    readonly portName: string;
-    readonly port: number;
-    /** Paths the port answers; the first is the one to use. */
-    readonly paths: readonly string[];
     /** What reads the metrics, completing "the metrics …". */
     readonly neededBy: string;
 }
 
-const ISTIO_METRICS: readonly MetricsEndpoint[] = [
-    {
-        component: "istiod",
-        labels: "istiodLabels",
-        portName: "http-monitoring",
-        port: 15014,
-        paths: ["/metrics"],
-        neededBy: "Kiali shows for the control plane",
-    },
-    {
-        component: "ztunnel",
-        labels: "ztunnelLabels",
-        portName: "ztunnel-stats",
-        port: 15020,
-        // ztunnel's stats server answers both (istio/ztunnel src/metrics/server.rs).
-        paths: ["/metrics", "/stats/prometheus"],
-        neededBy: "Kiali draws its traffic graph from",
-    },
+const ISTIO_METRICS: readonly NeededMetrics[] = [
+    { ...ISTIOD_METRICS, labels: "istiodLabels", neededBy: "Kiali shows for the control plane" },
+    { ...ZTUNNEL_METRICS, labels: "ztunnelLabels", neededBy: "Kiali draws its traffic graph from" },
 ];
 
 interface Requirement {
@@ -187,7 +165,7 @@ function pathOf(endpoint: Endpoint): string {
     return typeof endpoint.path === "string" && endpoint.path !== "" ? endpoint.path : "/metrics";
 }
 
-function scrapes(endpoint: Endpoint, metrics: MetricsEndpoint): boolean {
+function scrapes(endpoint: Endpoint, metrics: NeededMetrics): boolean {
     const { port, portNumber, targetPort } = endpoint;
     const onPort =
         port === metrics.portName ||
@@ -219,13 +197,9 @@ function isMonitor(subject: Subject): subject is KubeObject {
     );
 }
 
-const monitorReport = reporter("PMX041");
-export const requireIstioMetricsPorts: SubjectRule<MonitorConfig> = {
-    code: "PMX041",
-    name: "monitor-require-istio-metrics-ports",
-    description:
-        "Checks that a ServiceMonitor or PodMonitor selecting istiod or ztunnel scrapes the port that serves their metrics (istiod http-monitoring 15014, ztunnel ztunnel-stats 15020) at /metrics, which Kiali's graph and control-plane views read; name that port and path in an endpoint.",
-    enforcementLevel: "advisory",
+const PMX041 = catalogue.PMX041;
+export const requireIstioMetricsPorts = subjectRule<MonitorConfig>({
+    entry: PMX041,
     config: {
         istiodLabels: {
             type: "array",
@@ -240,8 +214,10 @@ export const requireIstioMetricsPorts: SubjectRule<MonitorConfig> = {
             default: ["app=ztunnel", "app.kubernetes.io/name=ztunnel"],
         },
     },
-    scope: "subject",
-    appliesTo: isMonitor,
+    inputs: {
+        kinds: ["monitoring.coreos.com/ServiceMonitor", "monitoring.coreos.com/PodMonitor"],
+    },
+    judges: { what: "ServiceMonitor or PodMonitor", test: isMonitor },
     check(subject, config) {
         const monitor = subject as KubeObject;
         const endpoints = endpointsOf(monitor);
@@ -249,17 +225,21 @@ export const requireIstioMetricsPorts: SubjectRule<MonitorConfig> = {
             selectsLabels(monitor.body.spec?.selector, labelPairs(config[metrics.labels])),
         )
             .filter((metrics) => !endpoints.some((endpoint) => scrapes(endpoint, metrics)))
-            .map((metrics) => {
-                const scraped =
-                    endpoints.length === 0
-                        ? "nothing"
-                        : listText(endpoints.map((e) => describeEndpoint(e, monitor)));
-                return monitorReport(
-                    monitor,
-                    `${describeSubject(monitor)} selects ${metrics.component} but scrapes ${scraped} instead of port ${metrics.portName} (${metrics.port}) at ${metrics.paths[0]}, where ${metrics.component} serves the metrics ${metrics.neededBy}; scrape port ${metrics.portName} at path ${metrics.paths[0]}.`,
-                );
-            });
+            .map((metrics) =>
+                finding(PMX041, monitor, "port", {
+                    monitor: describeSubject(monitor),
+                    component: metrics.component,
+                    scraped:
+                        endpoints.length === 0
+                            ? "nothing"
+                            : listText(endpoints.map((e) => describeEndpoint(e, monitor))),
+                    portName: metrics.portName,
+                    port: metrics.port,
+                    path: metrics.paths[0],
+                    neededBy: metrics.neededBy,
+                }),
+            );
     },
-};
+});
 
 export const observabilityRules = [requireDefinedProviders, requireIstioMetricsPorts];

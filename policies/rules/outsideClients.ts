@@ -5,18 +5,18 @@ import {
     describeSelector,
     describeSubject,
     Finding,
-    InventoryRule,
+    finding,
+    inventoryRule,
     KubeObject,
     Labels,
     leavesMesh,
     MeshIndex,
     MtlsModel,
     namespaceOf,
-    notApplicable,
     stringMap,
     Workload,
 } from "../core";
-import { reporter, RootConfig, rootNamespaceProperty } from "./common";
+import { catalogue } from "../catalogue";
 
 /** Pods a caller reaches on one workload port. */
 interface Target {
@@ -92,71 +92,82 @@ function strictOnPort(model: MtlsModel, target: Target): boolean {
     );
 }
 
-const webhookReport = reporter("PMX080");
-export const requireWebhookException: InventoryRule<RootConfig> = {
-    code: "PMX080",
-    name: "webhook-require-permissive-port",
-    description:
-        "Checks that admission webhooks served from ambient namespaces have a PERMISSIVE port exception on the webhook's workload port, since the kube-apiserver is outside the mesh and STRICT breaks every admission call; add a workload-selected PERMISSIVE exception for that port with a reason.",
-    enforcementLevel: "mandatory",
-    config: { rootNamespace: rootNamespaceProperty },
-    scope: "inventory",
-    check(index, config) {
-        const calls: { configuration: KubeObject; target: Target }[] = [];
-        // Webhooks judged: served from an ambient namespace by pods the input shows (a port that
-        // resolves, or pods that all leave the mesh, which passes).
-        let judged = 0;
-        for (const kind of ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"]) {
-            for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {
-                for (const webhook of configuration.body.webhooks ?? []) {
-                    const ref = webhook?.clientConfig?.service;
-                    if (!ref?.name || !index.isAmbient(ref.namespace)) {
-                        continue;
-                    }
-                    const service = index.service(ref.namespace, ref.name);
-                    if (!service) {
-                        continue;
-                    }
-                    const targets = serviceTargets(index, service, ref.port ?? 443);
-                    if (targets.length > 0 || podsLeaveMesh(index, service)) {
-                        judged++;
-                    }
-                    for (const target of targets) {
-                        calls.push({ configuration, target });
-                    }
+interface WebhookCall {
+    readonly configuration: KubeObject;
+    readonly targets: readonly Target[];
+}
+
+const WEBHOOK_KINDS = ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"];
+
+/**
+ * Webhook calls into ambient namespaces that the input can judge: served by pods it shows (a port
+ * that resolves, or pods that all leave the mesh, which pass).
+ */
+function webhookCalls(index: MeshIndex): WebhookCall[] {
+    const calls: WebhookCall[] = [];
+    for (const kind of WEBHOOK_KINDS) {
+        for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {
+            for (const webhook of configuration.body.webhooks ?? []) {
+                const ref = webhook?.clientConfig?.service;
+                if (!ref?.name || !index.isAmbient(ref.namespace)) {
+                    continue;
+                }
+                const service = index.service(ref.namespace, ref.name);
+                if (!service) {
+                    continue;
+                }
+                const targets = serviceTargets(index, service, ref.port ?? 443);
+                if (targets.length > 0 || podsLeaveMesh(index, service)) {
+                    calls.push({ configuration, targets });
                 }
             }
         }
-        if (judged === 0) {
-            return notApplicable("the input has no webhook served from an ambient namespace");
-        }
-        const model = index.mtls(config.rootNamespace);
+    }
+    return calls;
+}
+
+const PMX080 = catalogue.PMX080;
+export const requireWebhookException = inventoryRule({
+    entry: PMX080,
+    config: {},
+    inputs: {
+        kinds: [
+            ...WEBHOOK_KINDS.map((kind) => `admissionregistration.k8s.io/${kind}`),
+            "core/Service",
+            "core/Namespace",
+            "security.istio.io/PeerAuthentication",
+        ],
+        workloads: true,
+    },
+    judges: { what: "webhook served from an ambient namespace", select: webhookCalls },
+    check(calls, index) {
+        const model = index.mtls();
         return dedupe(
             calls
+                .flatMap(({ configuration, targets }) =>
+                    targets.map((target) => ({ configuration, target })),
+                )
                 .filter(({ target }) => strictOnPort(model, target))
                 .map(({ configuration, target }) =>
-                    webhookReport(
-                        configuration,
-                        `${describeSubject(configuration)} calls port ${target.port} of pods ${describeSelector(target.selector)} in ${target.namespace}, which is STRICT; the kube-apiserver is outside the mesh, so admission calls fail; add a workload-selected PERMISSIVE exception for port ${target.port} with a reason.`,
-                    ),
+                    finding(PMX080, configuration, "strict", {
+                        configuration: describeSubject(configuration),
+                        port: target.port,
+                        selector: describeSelector(target.selector),
+                        namespace: target.namespace,
+                    }),
                 ),
         );
     },
-};
+});
 
-interface ScrapeConfig extends RootConfig {
+interface ScrapeConfig {
     scraperNamespaces: string[];
 }
 
-const scrapeReport = reporter("PMX081");
-export const requireScrapeException: InventoryRule<ScrapeConfig> = {
-    code: "PMX081",
-    name: "prometheus-require-permissive-scrape-port",
-    description:
-        "Checks that metrics ports Prometheus scrapes in ambient namespaces (ServiceMonitor, PodMonitor, prometheus.io annotations) have a PERMISSIVE port exception while Prometheus is outside the mesh; add a workload-selected PERMISSIVE exception for the port with a reason, or enroll Prometheus's namespace.",
-    enforcementLevel: "advisory",
+const PMX081 = catalogue.PMX081;
+export const requireScrapeException = inventoryRule<ScrapeConfig, Scrape>({
+    entry: PMX081,
     config: {
-        rootNamespace: rootNamespaceProperty,
         scraperNamespaces: {
             type: "array",
             items: { type: "string" },
@@ -164,28 +175,36 @@ export const requireScrapeException: InventoryRule<ScrapeConfig> = {
             default: ["kube-prom-stack"],
         },
     },
-    scope: "inventory",
-    check(index, config) {
-        const scrapes = scrapeTargets(index);
-        if (scrapes.length === 0) {
-            return notApplicable("the input scrapes no port in an ambient namespace");
-        }
+    inputs: {
+        kinds: [
+            "monitoring.coreos.com/ServiceMonitor",
+            "monitoring.coreos.com/PodMonitor",
+            "core/Service",
+            "core/Namespace",
+            "security.istio.io/PeerAuthentication",
+        ],
+        workloads: true,
+    },
+    judges: { what: "scraped port in an ambient namespace", select: scrapeTargets },
+    check(scrapes, index, config) {
         if (config.scraperNamespaces.some((ns) => index.isAmbient(ns))) {
             return []; // Prometheus has a mesh identity: STRICT ports accept it.
         }
-        const model = index.mtls(config.rootNamespace);
+        const model = index.mtls();
         return dedupe(
             scrapes
                 .filter(({ target }) => strictOnPort(model, target))
                 .map(({ source, target }) =>
-                    scrapeReport(
-                        source,
-                        `${describeSubject(source)} has Prometheus scrape port ${target.port} of pods ${describeSelector(target.selector)} in ${target.namespace}, which is STRICT; Prometheus is outside the mesh, so add a workload-selected PERMISSIVE exception for port ${target.port} with a reason, or enroll Prometheus's namespace.`,
-                    ),
+                    finding(PMX081, source, "strict", {
+                        source: describeSubject(source),
+                        port: target.port,
+                        selector: describeSelector(target.selector),
+                        namespace: target.namespace,
+                    }),
                 ),
         );
     },
-};
+});
 
 function monitorNamespaces(index: MeshIndex, monitor: KubeObject): string[] {
     const selector = monitor.body.spec?.namespaceSelector;
@@ -197,8 +216,13 @@ function monitorNamespaces(index: MeshIndex, monitor: KubeObject): string[] {
     return names.filter((ns) => index.isAmbient(ns));
 }
 
-function scrapeTargets(index: MeshIndex): { source: KubeObject; target: Target }[] {
-    const scrapes: { source: KubeObject; target: Target }[] = [];
+interface Scrape {
+    readonly source: KubeObject;
+    readonly target: Target;
+}
+
+function scrapeTargets(index: MeshIndex): Scrape[] {
+    const scrapes: Scrape[] = [];
     for (const monitor of index.ofKind("ServiceMonitor", ["monitoring.coreos.com"])) {
         const selector = stringMap(monitor.body.spec?.selector?.matchLabels);
         for (const namespace of monitorNamespaces(index, monitor)) {

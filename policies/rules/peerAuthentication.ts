@@ -1,8 +1,11 @@
 // Rules on single PeerAuthentications: modes, port-level settings, selectors and reasons.
 import {
+    DEFAULT_ROOT_NAMESPACE,
     describePolicy,
     describeSelector,
     Finding,
+    finding,
+    inventoryRule,
     KubeObject,
     MODES,
     namespaceOf,
@@ -10,8 +13,10 @@ import {
     PeerAuthn,
     readPeerAuthentication,
     Subject,
+    subjectRule,
     SubjectRule,
 } from "../core";
+import { catalogue } from "../catalogue";
 import {
     annotation,
     isObjectOf,
@@ -19,34 +24,36 @@ import {
     permissiveNamespacesProperty,
     portsText,
     reasonAnnotationProperty,
-    reporter,
-    RootConfig,
-    rootNamespaceProperty,
 } from "./common";
 
-type PeerAuthenticationCheck<Config> = Omit<
-    SubjectRule<Config>,
-    "scope" | "appliesTo" | "check"
-> & {
-    /** Judges the policy, read with the configured root namespace (or istio-system). */
-    check(policy: PeerAuthn, config: Config): Finding[];
-};
+const PEER_AUTHENTICATION = "security.istio.io/PeerAuthentication";
 
-/** A rule over single PeerAuthentication objects. */
+function isPeerAuthenticationObject(subject: Subject): subject is KubeObject {
+    return isObjectOf(subject, "security.istio.io", "PeerAuthentication");
+}
+
+/** A rule over single PeerAuthentication objects, each read as written. */
 function peerAuthenticationRule<Config = NoConfig>(
-    rule: PeerAuthenticationCheck<Config>,
+    rule: Omit<Parameters<typeof subjectRule<Config>>[0], "check" | "judges" | "inputs"> & {
+        check(policy: PeerAuthn, config: Config): Finding[];
+    },
 ): SubjectRule<Config> {
-    return {
+    return subjectRule<Config>({
         ...rule,
-        scope: "subject",
-        appliesTo: (subject: Subject) =>
-            isObjectOf(subject, "security.istio.io", "PeerAuthentication"),
+        inputs: { kinds: [PEER_AUTHENTICATION] },
+        judges: { what: "PeerAuthentication", test: isPeerAuthenticationObject },
         check(subject, config) {
             const object = subject as KubeObject;
-            const root = (config as Partial<RootConfig>).rootNamespace ?? "istio-system";
-            return rule.check(readPeerAuthentication(object, namespaceOf(object), root), config);
+            // Only whether a policy selects workloads matters to these rules, not where Istio's
+            // root namespace is: peerauthentication-disallow-root-selector judges that.
+            const policy = readPeerAuthentication(
+                object,
+                namespaceOf(object),
+                DEFAULT_ROOT_NAMESPACE,
+            );
+            return rule.check(policy, config);
         },
-    };
+    });
 }
 
 /** Ports (as written) whose mode is the given one. */
@@ -54,31 +61,24 @@ function portsWithMode(policy: PeerAuthn, mode: string): string[] {
     return (policy.ports ?? []).filter((p) => p.mode === mode).map((p) => p.key);
 }
 
-const disableReport = reporter("PMX001");
+const PMX001 = catalogue.PMX001;
 export const disallowDisable = peerAuthenticationRule({
-    code: "PMX001",
-    name: "peerauthentication-disallow-disable",
-    description:
-        "Checks that no PeerAuthentication uses mode DISABLE, which ambient mode ignores; use STRICT, or a workload-selected PERMISSIVE port exception with a reason.",
-    enforcementLevel: "mandatory",
+    entry: PMX001,
     config: {},
     check(policy) {
         const findings = [];
         if (policy.mode === "DISABLE") {
             findings.push(
-                disableReport(
-                    policy.object,
-                    `${describePolicy(policy)} sets mtls.mode DISABLE: ztunnel ignores the policy, so the workloads keep their inherited mode; set STRICT, or open single ports with a workload-selected PERMISSIVE exception.`,
-                ),
+                finding(PMX001, policy.object, "mode", { policy: describePolicy(policy) }),
             );
         }
         const ports = portsWithMode(policy, "DISABLE");
         if (ports.length > 0) {
             findings.push(
-                disableReport(
-                    policy.object,
-                    `${describePolicy(policy)} sets ${portsText(ports)} to DISABLE, which ambient mode treats as PERMISSIVE; write PERMISSIVE and give the reason.`,
-                ),
+                finding(PMX001, policy.object, "ports", {
+                    policy: describePolicy(policy),
+                    ports: portsText(ports),
+                }),
             );
         }
         return findings;
@@ -89,13 +89,9 @@ interface PermissiveConfig {
     permissiveNamespaces: string[];
 }
 
-const permissiveReport = reporter("PMX002");
+const PMX002 = catalogue.PMX002;
 export const restrictPermissive = peerAuthenticationRule<PermissiveConfig>({
-    code: "PMX002",
-    name: "peerauthentication-restrict-permissive",
-    description:
-        "Checks that a PeerAuthentication sets mtls.mode PERMISSIVE only in allow-listed namespaces; elsewhere keep STRICT and open only the ports outside clients call, with a workload-selected portLevelMtls exception.",
-    enforcementLevel: "mandatory",
+    entry: PMX002,
     config: {
         permissiveNamespaces: permissiveNamespacesProperty,
     },
@@ -106,72 +102,60 @@ export const restrictPermissive = peerAuthenticationRule<PermissiveConfig>({
         ) {
             return [];
         }
-        const what =
-            policy.scope === "workload"
-                ? "every port of the selected workloads"
-                : "the whole namespace";
         return [
-            permissiveReport(
-                policy.object,
-                `${describePolicy(policy)} makes ${what} PERMISSIVE, but ${policy.namespace} is not allow-listed for PERMISSIVE (${listText(config.permissiveNamespaces) || "none"}); keep it STRICT and list only the ports outside clients call under portLevelMtls of a workload-selected policy.`,
-            ),
+            finding(PMX002, policy.object, "permissive", {
+                policy: describePolicy(policy),
+                what:
+                    policy.scope === "workload"
+                        ? "every port of the selected workloads"
+                        : "the whole namespace",
+                namespace: policy.namespace,
+                allowed: listText(config.permissiveNamespaces) || "none",
+            }),
         ];
     },
 });
 
-const validReport = reporter("PMX003");
+const PMX003 = catalogue.PMX003;
 export const requireValidMtls = peerAuthenticationRule({
-    code: "PMX003",
-    name: "peerauthentication-require-valid-mtls",
-    description:
-        "Checks that mtls modes are valid and that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, as Istio's validation demands; fix the field named in the message.",
-    enforcementLevel: "mandatory",
+    entry: PMX003,
     config: {},
     check(policy) {
         const name = describePolicy(policy);
         const findings = [];
         if (!MODES.includes(policy.mode)) {
             findings.push(
-                validReport(
-                    policy.object,
-                    `${name} sets mtls.mode ${JSON.stringify(policy.mode)}; use one of STRICT, PERMISSIVE or UNSET.`,
-                ),
+                finding(PMX003, policy.object, "mode", {
+                    policy: name,
+                    mode: JSON.stringify(policy.mode),
+                }),
             );
         }
         if (policy.ports === undefined) {
             return findings;
         }
         if (Object.keys(policy.selector).length === 0) {
-            findings.push(
-                validReport(
-                    policy.object,
-                    `${name} has portLevelMtls without a workload selector, which Istio rejects; move the ports into a policy whose selector.matchLabels names the workload.`,
-                ),
-            );
+            findings.push(finding(PMX003, policy.object, "noSelector", { policy: name }));
         }
         if (policy.ports.length === 0) {
-            findings.push(
-                validReport(
-                    policy.object,
-                    `${name} has an empty portLevelMtls; list at least one port or remove the field.`,
-                ),
-            );
+            findings.push(finding(PMX003, policy.object, "noPorts", { policy: name }));
         }
         for (const setting of policy.ports) {
             if (setting.port === undefined || setting.port < 1 || setting.port > 65535) {
                 findings.push(
-                    validReport(
-                        policy.object,
-                        `${name} lists port ${JSON.stringify(setting.key)} under portLevelMtls; use a workload port number from 1 to 65535.`,
-                    ),
+                    finding(PMX003, policy.object, "port", {
+                        policy: name,
+                        port: JSON.stringify(setting.key),
+                    }),
                 );
             }
             if (!MODES.includes(setting.mode)) {
                 findings.push(
-                    validReport(
-                        policy.object,
-                        `${name} sets port ${setting.key} to ${JSON.stringify(setting.mode)}; use one of STRICT, PERMISSIVE or UNSET.`,
-                    ),
+                    finding(PMX003, policy.object, "portMode", {
+                        policy: name,
+                        port: setting.key,
+                        mode: JSON.stringify(setting.mode),
+                    }),
                 );
             }
         }
@@ -179,13 +163,9 @@ export const requireValidMtls = peerAuthenticationRule({
     },
 });
 
-const selectorReport = reporter("PMX004");
+const PMX004 = catalogue.PMX004;
 export const requireSelectorLabels = peerAuthenticationRule({
-    code: "PMX004",
-    name: "peerauthentication-require-selector-labels",
-    description:
-        "Checks that a PeerAuthentication selector names at least one label, without wildcards or empty keys, since an empty selector silently widens the policy to the whole namespace; remove the selector for a namespace-wide policy or add the workload's labels.",
-    enforcementLevel: "mandatory",
+    entry: PMX004,
     config: {},
     check(policy) {
         if (!policy.hasSelector) {
@@ -194,20 +174,16 @@ export const requireSelectorLabels = peerAuthenticationRule({
         const name = describePolicy(policy);
         const labels = Object.entries(policy.selector);
         if (labels.length === 0) {
-            return [
-                selectorReport(
-                    policy.object,
-                    `${name} has a selector without labels, so it applies to the whole namespace; remove the selector for a namespace-wide policy, or add the workload's labels.`,
-                ),
-            ];
+            return [finding(PMX004, policy.object, "empty", { policy: name })];
         }
         return labels
             .filter(([key, value]) => key.trim() === "" || key.includes("*") || value.includes("*"))
             .map(([key, value]) =>
-                selectorReport(
-                    policy.object,
-                    `${name} selects ${JSON.stringify(key)}=${JSON.stringify(value)}; Istio allows no wildcard or empty key in a selector, so name the workload's exact labels.`,
-                ),
+                finding(PMX004, policy.object, "wildcard", {
+                    policy: name,
+                    key: JSON.stringify(key),
+                    value: JSON.stringify(value),
+                }),
             );
     },
 });
@@ -216,13 +192,9 @@ interface ReasonConfig {
     reasonAnnotation: string;
 }
 
-const reasonReport = reporter("PMX005");
+const PMX005 = catalogue.PMX005;
 export const requireExceptionReason = peerAuthenticationRule<ReasonConfig>({
-    code: "PMX005",
-    name: "peerauthentication-require-exception-reason",
-    description:
-        "Checks that every PeerAuthentication that makes a namespace, workload or port PERMISSIVE says why in its reason annotation; add the annotation naming the client outside the mesh that needs it.",
-    enforcementLevel: "mandatory",
+    entry: PMX005,
     config: { reasonAnnotation: reasonAnnotationProperty },
     check(policy, config) {
         if (annotation(policy.object, config.reasonAnnotation)) {
@@ -243,32 +215,32 @@ export const requireExceptionReason = peerAuthenticationRule<ReasonConfig>({
             return [];
         }
         return [
-            reasonReport(
-                policy.object,
-                `${describePolicy(policy)} makes ${listText(what)} PERMISSIVE without a reason; add the annotation ${config.reasonAnnotation} naming the client outside the mesh that needs it.`,
-            ),
+            finding(PMX005, policy.object, "reason", {
+                policy: describePolicy(policy),
+                what: listText(what),
+                annotation: config.reasonAnnotation,
+            }),
         ];
     },
 });
 
-const rootReport = reporter("PMX006");
-export const disallowRootSelector = peerAuthenticationRule<RootConfig>({
-    code: "PMX006",
-    name: "peerauthentication-disallow-root-selector",
-    description:
-        "Checks that no PeerAuthentication with a workload selector sits in Istio's root namespace, where Istio ignores it; move it to the namespace of the workloads it selects.",
-    enforcementLevel: "mandatory",
-    config: { rootNamespace: rootNamespaceProperty },
-    check(policy, config) {
-        if (policy.scope !== "ignored-root-selector") {
-            return [];
-        }
-        return [
-            rootReport(
-                policy.object,
-                `${describePolicy(policy)} selects ${describeSelector(policy.selector)} in the root namespace ${config.rootNamespace}, where Istio ignores workload selectors; move it to the namespace of the workloads it selects.`,
-            ),
-        ];
+const PMX006 = catalogue.PMX006;
+export const disallowRootSelector = inventoryRule({
+    entry: PMX006,
+    config: {},
+    // A stack rule: where the root namespace is, istiod's values say.
+    inputs: { kinds: [PEER_AUTHENTICATION] },
+    judges: { what: "PeerAuthentication", select: (index) => index.mtls().policies },
+    check(policies, index) {
+        return policies
+            .filter((policy) => policy.scope === "ignored-root-selector")
+            .map((policy) =>
+                finding(PMX006, policy.object, "rootSelector", {
+                    policy: describePolicy(policy),
+                    selector: describeSelector(policy.selector),
+                    root: index.rootNamespace,
+                }),
+            );
     },
 });
 

@@ -5,45 +5,39 @@ import {
     CILIUM_ISTIO_VALUES,
     describeSubject,
     Finding,
+    finding,
     fluxKustomizationsOf,
     HelmRelease,
-    InventoryRule,
-    isCiliumRelease,
+    inventoryRule,
     istioChart,
     KubeObject,
     leaves,
     MeshIndex,
     namespaceOf,
-    notApplicable,
     valueAt,
 } from "../core";
-import { isIstioResource, isObjectOf, listText, reporter } from "./common";
-
-function istioReleases(index: MeshIndex): HelmRelease[] {
-    return index.releases.filter((r) => istioChart(r) !== undefined);
-}
+import { catalogue } from "../catalogue";
+import { isObjectOf, listText } from "./common";
 
 /** Settings Istio needs from Cilium, as dotted paths and values. */
 const ISTIO_CILIUM_SETTINGS = leaves(CILIUM_ISTIO_VALUES);
 
-const ciliumReport = reporter("PMX030");
-export const requireCiliumSettings: InventoryRule = {
-    code: "PMX030",
-    name: "cilium-require-istio-settings",
-    description:
-        "Checks that while Istio is deployed, the Cilium release keeps socketLB.hostNamespaceOnly=true (traffic reaches ztunnel) and cni.exclusive=false (istio-cni's plugin stays installed); set both in the release's values.",
-    enforcementLevel: "mandatory",
+const ISTIO_KINDS = "*.istio.io/*";
+const ISTIO_GROUPS = /\.istio\.io$/;
+
+const PMX030 = catalogue.PMX030;
+export const requireCiliumSettings = inventoryRule({
+    entry: PMX030,
     config: {},
-    requires: ["helmReleases"],
-    scope: "inventory",
-    check(index) {
-        const cilium = index.releases.filter(isCiliumRelease);
-        if (cilium.length === 0) {
-            return notApplicable("the input has no Cilium release");
-        }
-        if (!istioReleases(index).some((r) => istioChart(r) !== "base")) {
-            return notApplicable("the input does not deploy Istio");
-        }
+    inputs: { kinds: ["helm/cilium", "helm/istio:*"], helmValues: true },
+    judges: {
+        what: "Cilium release beside Istio's data plane",
+        select: (index) =>
+            index.releasesOf("istio:*").some((r) => istioChart(r) !== "base")
+                ? index.releasesOf("cilium")
+                : [],
+    },
+    check(cilium) {
         const findings: Finding[] = [];
         for (const release of cilium) {
             const wrong = ISTIO_CILIUM_SETTINGS.filter(
@@ -54,35 +48,27 @@ export const requireCiliumSettings: InventoryRule = {
             });
             if (wrong.length > 0) {
                 findings.push(
-                    ciliumReport(
-                        release,
-                        `${describeSubject(release)} drops Istio's settings while Istio is deployed: ${listText(wrong)}; set them in the release's values.`,
-                    ),
+                    finding(PMX030, release, "settings", {
+                        release: describeSubject(release),
+                        wrong: listText(wrong),
+                    }),
                 );
             }
         }
         return findings;
     },
-};
+});
 
 /** Image tags a release's values can override. */
 const TAG_PATHS = ["global.tag", "tag"];
 
-const chartsReport = reporter("PMX031");
-export const requireConsistentIstio: InventoryRule = {
-    code: "PMX031",
-    name: "istio-require-consistent-charts",
-    description:
-        "Checks that Istio's charts share one pinned version without image tag overrides, and that cni and istiod use profile ambient; pin every Istio chart to the same version and set profile: ambient.",
-    enforcementLevel: "mandatory",
+const PMX031 = catalogue.PMX031;
+export const requireConsistentIstio = inventoryRule<Record<string, never>, HelmRelease>({
+    entry: PMX031,
     config: {},
-    requires: ["helmReleases"],
-    scope: "inventory",
-    check(index) {
-        const releases = istioReleases(index);
-        if (releases.length === 0) {
-            return notApplicable("the input has no Istio release");
-        }
+    inputs: { kinds: ["helm/istio:*"], helmValues: true },
+    judges: { what: "Istio release", select: (index) => index.releasesOf("istio:*") },
+    check(releases) {
         // istiod's version is the control plane's; the others must follow it.
         const reference =
             releases.find((r) => istioChart(r) === "istiod" && r.version) ??
@@ -107,54 +93,51 @@ export const requireConsistentIstio: InventoryRule = {
                     );
                 }
             }
+            const ambientProfile = chart === "cni" || chart === "istiod";
             const profile = valueAt(release.values, "profile");
-            if ((chart === "cni" || chart === "istiod") && profile !== "ambient") {
+            if (ambientProfile && profile !== "ambient") {
                 const set =
                     profile === undefined ? "no profile" : `profile ${JSON.stringify(profile)}`;
                 problems.push(`sets ${set} instead of ambient`);
             }
             if (problems.length > 0) {
                 findings.push(
-                    chartsReport(
-                        release,
-                        `${describeSubject(release)} ${listText(problems)}; pin every Istio chart to one version${chart === "cni" || chart === "istiod" ? ", with profile: ambient," : ""} and drop image tag overrides.`,
-                    ),
+                    finding(PMX031, release, "charts", {
+                        release: describeSubject(release),
+                        problems: listText(problems),
+                        profile: ambientProfile ? ", with profile: ambient," : "",
+                    }),
                 );
             }
         }
         return findings;
     },
-};
+});
 
-const crdReport = reporter("PMX032");
-export const requireCrdsFirst: InventoryRule = {
-    code: "PMX032",
-    name: "istio-require-crds-before-resources",
-    description:
-        'Checks that every Istio custom resource waits for the release that installs Istio\'s CRDs (the base chart), or `pulumi up` fails with "no matches for kind"; add dependsOn on the base release.',
-    enforcementLevel: "mandatory",
+const PMX032 = catalogue.PMX032;
+export const requireCrdsFirst = inventoryRule<Record<string, never>, KubeObject>({
+    entry: PMX032,
     config: {},
-    requires: ["dependencies"],
-    scope: "inventory",
-    check(index) {
-        const resources = index.objects.filter(isIstioResource);
-        if (resources.length === 0) {
-            return notApplicable("the input has no Istio custom resource");
-        }
-        const bases = index.releases.filter((r) => istioChart(r) === "base");
-        if (bases.length === 0) {
-            return notApplicable("the input does not install Istio's CRDs");
-        }
+    inputs: { kinds: [ISTIO_KINDS, "helm/istio:base"], dependencies: true },
+    judges: {
+        what: "Istio custom resource beside the release that installs Istio's CRDs",
+        select: (index) =>
+            index.releasesOf("istio:base").length > 0
+                ? index.ofGroups(ISTIO_GROUPS, ISTIO_KINDS)
+                : [],
+    },
+    check(resources, index) {
+        const bases = index.releasesOf("istio:base");
         return resources
-            .filter((resource: KubeObject) => !bases.some((base) => index.waitsFor(resource, base)))
+            .filter((resource) => !bases.some((base) => index.waitsFor(resource, base)))
             .map((resource) =>
-                crdReport(
-                    resource,
-                    `${describeSubject(resource)} does not wait for ${describeSubject(bases[0])}, which installs Istio's CRDs, so applying it can fail with "no matches for kind"; add dependsOn on the base release.`,
-                ),
+                finding(PMX032, resource, "crds", {
+                    resource: describeSubject(resource),
+                    base: describeSubject(bases[0]),
+                }),
             );
     },
-};
+});
 
 /** Whether an object is a Flux HelmRelease of Istio's base chart, which installs the CRDs. */
 function isFluxIstioBase(object: KubeObject): boolean {
@@ -218,13 +201,36 @@ interface FluxCrdConfig {
     crdKustomizations: string[];
 }
 
-const fluxCrdReport = reporter("PMX033");
-export const requireFluxCrdsFirst: InventoryRule<FluxCrdConfig> = {
-    code: "PMX033",
-    name: "flux-require-istio-crds-dependency",
-    description:
-        'Checks that every Flux Kustomization applying Istio custom resources depends, directly or through its dependencies, on the Kustomization that installs Istio\'s CRDs, or its dry run fails with "no matches for kind"; add that Kustomization to spec.dependsOn.',
-    enforcementLevel: "mandatory",
+/** The Flux Kustomizations that apply Istio custom resources, and those holding Istio's base. */
+function fluxIstio(index: MeshIndex) {
+    const applying = new Map<string, KubeObject[]>();
+    const holdingBase = new Set<string>();
+    const objects = [
+        ...index.ofGroups(ISTIO_GROUPS, ISTIO_KINDS),
+        ...index.ofKind("HelmRelease", ["helm.toolkit.fluxcd.io"]).filter(isFluxIstioBase),
+    ];
+    for (const object of objects) {
+        const base = isFluxIstioBase(object);
+        for (const owner of fluxKustomizationsOf(object)) {
+            const key = fluxKey(owner.namespace, owner.name);
+            if (base) {
+                holdingBase.add(key);
+            } else {
+                const list = applying.get(key);
+                if (list) {
+                    list.push(object);
+                } else {
+                    applying.set(key, [object]);
+                }
+            }
+        }
+    }
+    return { applying, holdingBase };
+}
+
+const PMX033 = catalogue.PMX033;
+export const requireFluxCrdsFirst = inventoryRule<FluxCrdConfig, [string, KubeObject[]]>({
+    entry: PMX033,
     config: {
         crdKustomizations: {
             type: "array",
@@ -234,41 +240,25 @@ export const requireFluxCrdsFirst: InventoryRule<FluxCrdConfig> = {
             default: ["istio-app"],
         },
     },
-    scope: "inventory",
-    check(index, config) {
+    inputs: {
+        kinds: [
+            "kustomize.toolkit.fluxcd.io/Kustomization",
+            ISTIO_KINDS,
+            "helm.toolkit.fluxcd.io/HelmRelease",
+        ],
+    },
+    judges: {
+        what: "Flux Kustomization that applies Istio custom resources while another is known to install Istio's CRDs",
+        select: (index, config) => {
+            const { applying, holdingBase } = fluxIstio(index);
+            const installerKnown = config.crdKustomizations.length > 0 || holdingBase.size > 0;
+            return installerKnown ? [...applying] : [];
+        },
+    },
+    check(applying, index, config) {
         const fluxes = index.ofKind("Kustomization", ["kustomize.toolkit.fluxcd.io"]);
-        if (fluxes.length === 0) {
-            return notApplicable("the input has no Flux Kustomization");
-        }
         const byKey = new Map(fluxes.map((f) => [fluxKey(namespaceOf(f), f.metadata.name!), f]));
-        const applying = new Map<string, KubeObject[]>();
-        const holdingBase = new Set<string>();
-        for (const object of index.objects) {
-            const istio = isIstioResource(object);
-            const base = isFluxIstioBase(object);
-            if (!istio && !base) {
-                continue;
-            }
-            for (const owner of fluxKustomizationsOf(object)) {
-                const key = fluxKey(owner.namespace, owner.name);
-                if (base) {
-                    holdingBase.add(key);
-                }
-                if (istio) {
-                    const list = applying.get(key);
-                    if (list) {
-                        list.push(object);
-                    } else {
-                        applying.set(key, [object]);
-                    }
-                }
-            }
-        }
-        if (applying.size === 0) {
-            return notApplicable(
-                "no Flux Kustomization in the input applies an Istio custom resource",
-            );
-        }
+        const { holdingBase } = fluxIstio(index);
         const installs = (key: string) =>
             holdingBase.has(key) ||
             config.crdKustomizations.some((entry) =>
@@ -280,9 +270,6 @@ export const requireFluxCrdsFirst: InventoryRule<FluxCrdConfig> = {
                 ...[...holdingBase].map((key) => key.slice(key.indexOf("/") + 1)),
             ]),
         ];
-        if (installerNames.length === 0) {
-            return notApplicable("no Flux Kustomization is known to install Istio's CRDs");
-        }
         // Only a closed chain of dependencies is judged: one leaving the input may reach istio-app.
         const findings: Finding[] = [];
         for (const [key, resources] of applying) {
@@ -291,15 +278,17 @@ export const requireFluxCrdsFirst: InventoryRule<FluxCrdConfig> = {
                 continue;
             }
             findings.push(
-                fluxCrdReport(
-                    flux,
-                    `${describeSubject(flux)} applies ${someObjects(resources)} but depends neither directly nor through its dependencies on ${installerNames.join(" or ")}, which installs Istio's CRDs, so its dry run fails with "no matches for kind" until Istio is installed; add ${installerNames[0]} to spec.dependsOn.`,
-                ),
+                finding(PMX033, flux, "dependsOn", {
+                    kustomization: describeSubject(flux),
+                    objects: someObjects(resources),
+                    installers: installerNames.join(" or "),
+                    installer: installerNames[0],
+                }),
             );
         }
         return findings;
     },
-};
+});
 
 export const releaseRules = [
     requireCiliumSettings,

@@ -77,7 +77,7 @@ describe("the analysis core's PeerAuthentication precedence", () => {
             }),
             peerAuthentication("keycloak", "keycloak-disable", { mtls: { mode: "DISABLE" } }),
         ]),
-    ).mtls("istio-system");
+    ).mtls();
 
     it("keeps the oldest mesh-wide policy, whose UNSET means PERMISSIVE", () => {
         expect(model.mesh?.name).to.equal("default");

@@ -109,10 +109,7 @@ describe("the policies through CrossGuard's entry points", () => {
         });
         expect(reconciled.get("mesh-require-permissive-ingress")).to.deep.equal({
             enforcementLevel: "mandatory",
-            properties: {
-                rootNamespace: "istio-system",
-                ingressNamespaces: ["envoy-gateway-system"],
-            },
+            properties: { ingressNamespaces: ["envoy-gateway-system"] },
         });
         const args = resourceArgs(
             PEER_AUTHENTICATION,

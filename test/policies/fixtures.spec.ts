@@ -1,11 +1,15 @@
 // Every rule against its fixture files: the expected violations (code, resource, exact message)
 // for failing fixtures, none for passing ones, and "not applicable" only where a fixture says so.
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
 import { planInventory } from "../../harness/engine";
 import { evaluate } from "../../policies/core";
 import { rules, ruleByCode } from "../../policies/rules";
 import { Fixture, fixtureFiles, fixtureFolders, fixturePlan, readFixture } from "./fixtures";
-import { suiteGaps, verifyFixture } from "./suite";
+import { allFixtures, goldenSentences, inputGaps, suiteGaps, verifyFixture } from "./suite";
+
+const GOLDEN = path.join(__dirname, "golden");
 
 describe("the policy pack's fixture suites", () => {
     it("have a folder for no code that is not a rule, and a passing and a failing fixture for every rule", () => {
@@ -66,6 +70,32 @@ describe("the policy pack's fixture suites", () => {
         });
     });
 
+    it("make every rule read exactly the inputs it declares, as istioctl's CheckMetadataInputs does", () => {
+        expect(inputGaps(rules, allFixtures())).to.deep.equal([]);
+    });
+
+    it("catch a rule that reads an input it does not declare, or declares one it never reads", () => {
+        const rule = rules.find((r) => r.code === "PMX020")!;
+        const wrong = { ...rule, inputs: { kinds: ["core/Namespace", "core/ConfigMap"] } };
+        expect(inputGaps([wrong], allFixtures())).to.deep.equal([
+            "PMX020 reads networking.k8s.io/NetworkPolicy but does not declare it",
+            "PMX020 reads cilium.io/CiliumClusterwideNetworkPolicy but does not declare it",
+            "PMX020 declares core/ConfigMap but no fixture makes it read it",
+        ]);
+    });
+
+    it("expect every message template of every rule in some failing fixture", () => {
+        const expected = new Set(
+            allFixtures().flatMap((f) => f.expect.map((e) => `${f.code} ${e.template}`)),
+        );
+        const unexercised = rules.flatMap((rule) =>
+            Object.keys(rule.entry.messages)
+                .map((template) => `${rule.code} ${template}`)
+                .filter((key) => !expected.has(key)),
+        );
+        expect(unexercised).to.deep.equal([]);
+    });
+
     it("report every finding under the code of the rule that found it", () => {
         const misfiled: string[] = [];
         for (const rule of rules) {
@@ -84,6 +114,17 @@ describe("the policy pack's fixture suites", () => {
     for (const code of fixtureFolders()) {
         const rule = ruleByCode(code);
         describe(`${code} ${rule?.name ?? "(no such rule)"}`, () => {
+            it("says every finding in the sentences golden/<code>.txt keeps", () => {
+                const file = path.join(GOLDEN, `${code}.txt`);
+                const sentences = goldenSentences(rule!);
+                if (process.env.UPDATE_GOLDEN === "1") {
+                    fs.writeFileSync(file, sentences);
+                }
+                expect(
+                    sentences,
+                    `the sentences changed: review, then UPDATE_GOLDEN=1 npm run unit`,
+                ).to.equal(fs.readFileSync(file, "utf8"));
+            });
             for (const file of fixtureFiles(code)) {
                 const fixture = readFixture(file);
                 it(`${fixture.kind}: ${fixture.description}`, async () => {

@@ -1,7 +1,9 @@
-// Fixture suites for the policy pack, in the manner of Kyverno's and Gatekeeper's: one folder per
-// rule code under fixtures/, holding pass*.yaml, fail*.yaml and not-applicable*.yaml files. Each
-// file is multi-document YAML: a header document `fixture: {description, config, expect,
-// notApplicable}`, then the resources. A resource is a Kubernetes object, or a Pulumi resource
+// Fixture suites for the policy pack, in the manner of Kyverno's and Gatekeeper's and istioctl's
+// analyzer tests: one folder per rule code under fixtures/, holding pass*.yaml, fail*.yaml and
+// not-applicable*.yaml files. Each file is multi-document YAML: a header document `fixture:
+// {description, config, expect, notApplicable}`, then the resources. A failing fixture expects
+// findings as (resource, template, arguments), as istioctl's tests expect (message type,
+// resource); the full sentences are kept once per rule in golden/<code>.txt. A resource is a Kubernetes object, or a Pulumi resource
 // written as `{type, name, dependsOn, inputs}`, marked by `inputs` (Helm releases, Keycloak clients, patches, or any
 // object that needs dependency edges). Objects get the Pulumi type `kubernetes:<apiVersion>:<Kind>`
 // and the name `<namespace>/<name>` (or `<name>` when cluster-scoped) unless they say otherwise.
@@ -18,7 +20,10 @@ export type FixtureKind = "pass" | "fail" | "not-applicable";
 export interface Expectation {
     /** The Pulumi name of the resource the violation is reported on, or "stack". */
     resource: string;
-    message: string;
+    /** The catalogue template the finding follows. */
+    template: string;
+    /** The template's arguments. */
+    args: Record<string, string | number>;
 }
 
 export interface Fixture {

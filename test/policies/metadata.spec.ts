@@ -6,6 +6,8 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PACK_NAME, policies } from "../../policies/policies";
 import { ConfigProperty } from "../../policies/core";
+import { YAML_SYNTAX } from "../../lint/lint";
+import { catalogue } from "../../policies/catalogue";
 import { rules } from "../../policies/rules";
 
 const PACK = path.resolve(__dirname, "../../policies");
@@ -19,6 +21,36 @@ function sources(folder: string): string[] {
 }
 
 describe("the policy pack's metadata", () => {
+    it("takes every rule's code, name, level and description from its catalogue entry, one rule per entry", () => {
+        const codes = Object.keys(catalogue).filter((code) => code !== YAML_SYNTAX.code);
+        expect(rules.map((r) => r.code)).to.deep.equal(codes);
+        for (const rule of rules) {
+            const entry = catalogue[rule.code as keyof typeof catalogue];
+            expect(rule.entry, rule.code).to.equal(entry);
+            expect([rule.name, rule.enforcementLevel, rule.description]).to.deep.equal([
+                entry.name,
+                entry.level,
+                entry.description,
+            ]);
+        }
+    });
+
+    it("gives every catalogue entry a title, templates whose placeholders are words, and anchors", () => {
+        for (const entry of Object.values(catalogue)) {
+            expect(entry.title, entry.code).to.match(/^[A-Z][^.]*[^.]$/);
+            expect(Object.keys(entry.messages).length, entry.code).to.be.greaterThan(0);
+            for (const template of Object.values(entry.messages)) {
+                expect(template, entry.code).to.match(/\.$/);
+                for (const [placeholder] of template.matchAll(/\{\{[^}]*\}\}/g)) {
+                    expect(placeholder, entry.code).to.match(/^\{\{[a-zA-Z]+\}\}$/);
+                }
+            }
+            for (const anchor of entry.anchors) {
+                expect(["istioctl", "Kyverno", "Kiali", "Gatekeeper"]).to.include(anchor.tool);
+            }
+        }
+    });
+
     it("gives every rule a unique PMX code and a unique kebab-case name", () => {
         const codes = rules.map((r) => r.code);
         const names = rules.map((r) => r.name);

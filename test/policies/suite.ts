@@ -1,16 +1,50 @@
 // The checks a fixture suite must pass, as functions that return problems, so that the specs can
 // also show that a broken suite is caught (a fixture naming no rule, a rule that says "not
-// applicable" where it should judge, the kyverno#9379 trap; a rule without fixtures).
+// applicable" where it should judge, the kyverno#9379 trap; a rule without fixtures). Each
+// fixture runs twice: through the core's runner, whose findings carry their template and
+// arguments, and through CrossGuard's entry points, which must report the same sentences.
 import * as path from "path";
-import { runPolicies } from "../../harness/engine";
+import { planInventory, runPolicies } from "../../harness/engine";
+import {
+    evaluate,
+    Finding,
+    inputOf,
+    MeshIndex,
+    Rule,
+    subjectsOf,
+    WORKLOADS_INPUT,
+} from "../../policies/core";
 import { policies } from "../../policies/policies";
-import { Rule } from "../../policies/core";
 import { ruleByCode } from "../../policies/rules";
-import { Fixture } from "./fixtures";
+import { Expectation, Fixture, fixtureFiles, fixtureFolders, readFixture } from "./fixtures";
 
 /** The Pulumi name in a URN (its last part). */
 export function nameOfUrn(urn: string | undefined): string {
     return urn ? urn.slice(urn.lastIndexOf("::") + 2) : "stack";
+}
+
+/** A finding as a fixture expects it: the resource's Pulumi name, the template, the arguments. */
+export function expectationOf(finding: Finding): Expectation {
+    return {
+        resource: nameOfUrn(finding.object?.source.urn),
+        template: finding.template,
+        args: { ...finding.args },
+    };
+}
+
+/** The rule's findings on a fixture, through the core's runner. */
+export function coreFindings(rule: Rule, fixture: Fixture): Finding[] {
+    const config = fixture.config ? { [rule.name]: fixture.config } : undefined;
+    return evaluate(planInventory(fixture.plan), [rule], config).findings;
+}
+
+/** JSON with sorted keys: equal values, equal text, whatever order their keys were written in. */
+function canonical(value: unknown): string {
+    return JSON.stringify(value, (_key, entry) =>
+        entry !== null && typeof entry === "object" && !Array.isArray(entry)
+            ? Object.fromEntries(Object.entries(entry).sort(([a], [b]) => a.localeCompare(b)))
+            : entry,
+    );
 }
 
 /** What is wrong with a fixture's outcome; empty when the rule behaved as the fixture expects. */
@@ -49,13 +83,18 @@ export async function verifyFixture(fixture: Fixture): Promise<string[]> {
     if (fixture.kind === "pass" && fixture.expect.length > 0) {
         problems.push(`${fixture.file}: a passing fixture cannot expect violations`);
     }
-    const actual = run.violations.map((v) => ({
-        resource: nameOfUrn(v.urn),
-        message: v.message,
-    }));
-    if (JSON.stringify(actual) !== JSON.stringify(fixture.expect)) {
+    const findings = coreFindings(rule, fixture);
+    const actual = findings.map(expectationOf);
+    if (canonical(actual) !== canonical(fixture.expect)) {
         problems.push(
             `${fixture.file}: expected ${JSON.stringify(fixture.expect, null, 2)}\nbut ${rule.code} reported ${JSON.stringify(actual, null, 2)}`,
+        );
+    }
+    const engine = run.violations.map((v) => `${nameOfUrn(v.urn)}: ${v.message}`);
+    const core = findings.map((f) => `${nameOfUrn(f.object?.source.urn)}: ${f.message}`);
+    if (canonical(engine) !== canonical(core)) {
+        problems.push(
+            `${fixture.file}: through CrossGuard ${rule.code} reported ${JSON.stringify(engine, null, 2)}\nbut the core found ${JSON.stringify(core, null, 2)}`,
         );
     }
     const wrongLevel = run.violations.filter((v) => v.level !== rule.enforcementLevel);
@@ -65,6 +104,18 @@ export async function verifyFixture(fixture: Fixture): Promise<string[]> {
         );
     }
     return problems;
+}
+
+/** Every sentence a rule says over its fixtures, one line each: `file resource: message`. */
+export function goldenSentences(rule: Rule): string {
+    return fixtureFiles(rule.code)
+        .map(readFixture)
+        .flatMap((fixture) =>
+            coreFindings(rule, fixture).map(
+                (f) => `${fixture.file} ${nameOfUrn(f.object?.source.urn)}: ${f.message}\n`,
+            ),
+        )
+        .join("");
 }
 
 /** Rules without a passing and a failing fixture, and fixture folders that name no rule. */
@@ -86,6 +137,49 @@ export function suiteGaps(
         for (const kind of ["pass", "fail"]) {
             if (!names.some((name) => name.startsWith(kind))) {
                 gaps.push(`${rule.code} ${rule.name} has no ${kind} fixture`);
+            }
+        }
+    }
+    return gaps;
+}
+
+/** Every fixture of the suite, read once. */
+export function allFixtures(): Fixture[] {
+    return fixtureFolders().flatMap((code) => fixtureFiles(code).map(readFixture));
+}
+
+/**
+ * Where a rule reads other inputs than it declares, or declares inputs no fixture makes it read
+ * (istioctl's CheckMetadataInputs): each rule runs over every fixture of the suite, and what it
+ * asks the index for, and the subjects it judges, are its inputs.
+ */
+export function inputGaps(rules: readonly Rule[], fixtures: readonly Fixture[]): string[] {
+    const gaps: string[] = [];
+    const inventories = fixtures.map((fixture) => planInventory(fixture.plan));
+    for (const rule of rules) {
+        const read = new Set<string>();
+        for (const inventory of inventories) {
+            const index = new MeshIndex(inventory);
+            index.onRead = (input) => read.add(input);
+            if (rule.scope === "subject") {
+                subjectsOf(inventory)
+                    .filter((subject) => rule.judges.test(subject))
+                    .forEach((subject) => read.add(inputOf(subject)));
+            }
+            evaluate(inventory, [rule], {}, index);
+        }
+        const declared = new Set([
+            ...rule.inputs.kinds,
+            ...(rule.inputs.workloads ? [WORKLOADS_INPUT] : []),
+        ]);
+        for (const input of read) {
+            if (!declared.has(input)) {
+                gaps.push(`${rule.code} reads ${input} but does not declare it`);
+            }
+        }
+        for (const input of declared) {
+            if (!read.has(input)) {
+                gaps.push(`${rule.code} declares ${input} but no fixture makes it read it`);
             }
         }
     }

@@ -1,5 +1,42 @@
 import { expect } from "chai";
-import { effectiveMtls, MtlsMode, PeerAuthentication } from "../components/mesh";
+import { PEER_AUTHENTICATION, PeerAuthentication } from "../../components/mesh";
+import {
+    decidingPolicy,
+    Mode,
+    MtlsModel,
+    mtlsView,
+    peerAuthenticationObject,
+} from "../../policies/core";
+
+type MtlsMode = Mode;
+
+/** One namespace of the core's mTLS view, as plain data: its mode, who decided it, its exceptions. */
+function effectiveMtls(
+    policies: readonly PeerAuthentication[],
+    namespace: string,
+    rootNamespace: string,
+) {
+    const model = new MtlsModel(
+        rootNamespace,
+        policies.map((policy) => ({
+            object: peerAuthenticationObject({ ...PEER_AUTHENTICATION, ...policy }),
+            namespace: policy.metadata.namespace,
+        })),
+    );
+    const [view] = mtlsView(model, [namespace]).namespaces;
+    const decider = decidingPolicy(view.decision);
+    return {
+        namespace,
+        mode: view.decision.mode,
+        decidedBy: decider && `${decider.namespace}/${decider.name}`,
+        workloads: view.exceptions.map((exception) => ({
+            policy: exception.policy.name,
+            selector: exception.policy.selector,
+            mode: exception.mode,
+            ports: exception.ports.map(({ port, mode }) => ({ port, mode })),
+        })),
+    };
+}
 
 /** A PeerAuthentication in `namespace/name` with the given spec. */
 function policy(ref: string, spec: PeerAuthentication["spec"]): PeerAuthentication {
@@ -15,7 +52,7 @@ const metricsException = (mode?: MtlsMode) =>
         portLevelMtls: { "9404": { mode: "PERMISSIVE" }, "9092": { mode: "UNSET" } },
     });
 
-describe("Istio's PeerAuthentication precedence", () => {
+describe("the mTLS view: Istio's PeerAuthentication precedence, computed once", () => {
     it("makes a namespace without policies inherit the mesh-wide mode", () => {
         expect(effectiveMtls([meshWide("STRICT")], "kafka", "istio-system")).to.deep.equal({
             namespace: "kafka",
