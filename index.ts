@@ -2,45 +2,46 @@
 // The program is the exported function (Pulumi calls it and exports what it returns), so that
 // the offline plan can evaluate it again and again without reloading the module.
 import { Bookinfo } from "./components/bookinfo";
-import { Cilium, ciliumArgs } from "./components/cilium";
-import { IstioGateway, istioGatewayArgs } from "./components/gateway";
-import { IstioAmbient, istioAmbientArgs } from "./components/istio";
-import { Kiali, kialiArgs } from "./components/kiali";
+import { Cilium } from "./components/cilium";
+import { IstioGateway } from "./components/gateway";
+import { IstioAmbient } from "./components/istio";
+import { Kiali } from "./components/kiali";
 import { MeshNamespaces } from "./components/meshNamespace";
-import { MeshObservability, meshObservabilityArgs } from "./components/observability";
+import { MeshObservability } from "./components/observability";
 import { identityProviders, kubernetesProvider } from "./components/providers";
 import { loadStackConfig } from "./config/load";
+import * as from from "./program/args";
 
 export = () => {
     // Validate everything before the first resource is registered.
     const config = loadStackConfig();
 
-    const kubernetes = kubernetesProvider("kubernetes", config.kubernetes);
+    const kubernetes = kubernetesProvider("kubernetes", from.kubernetesArgs(config));
     const opts = { providers: [kubernetes] };
 
-    const cilium = new Cilium("cilium", ciliumArgs(config), opts);
-    const istio = new IstioAmbient("istio", istioAmbientArgs(config, cilium.release), opts);
+    const cilium = new Cilium("cilium", from.ciliumArgs(config), opts);
+    const istio = new IstioAmbient("istio", from.istioAmbientArgs(config, cilium.release), opts);
     const gateway = config.gateway.enabled
-        ? new IstioGateway("gateway", istioGatewayArgs(config, istio.istiod), opts)
+        ? new IstioGateway("gateway", from.istioGatewayArgs(config, istio.istiod), opts)
         : undefined;
     new MeshObservability(
         "observability",
-        meshObservabilityArgs(config, istio.namespace, istio.base),
+        from.meshObservabilityArgs(config, istio.namespace, istio.base),
         opts,
     );
 
     // Vault and Keycloak are contacted only by a stack that signs in to Kiali with OpenID.
     const identity =
-        config.kiali.auth.strategy === "openid" ? identityProviders(config.identity) : undefined;
-    const kiali = new Kiali("kiali", { ...kialiArgs(config), providers: identity }, opts);
+        config.kiali.auth.strategy === "openid"
+            ? identityProviders(from.identityProvidersArgs(config))
+            : undefined;
+    const kiali = new Kiali("kiali", from.kialiArgs(config), {
+        providers: [kubernetes, ...(identity ? [identity.vault, identity.keycloak] : [])],
+    });
 
     const meshNamespaces = new MeshNamespaces(
         "mesh",
-        {
-            rootNamespace: config.istio.namespace,
-            namespaces: config.mesh.namespaces,
-            istioCrds: istio.base,
-        },
+        from.meshNamespacesArgs(config, istio.base),
         opts,
     );
 
@@ -48,17 +49,15 @@ export = () => {
     const bookinfo = sample.enabled
         ? new Bookinfo(
               "bookinfo",
-              {
-                  istioVersion: config.istio.version,
-                  namespace: meshNamespaces.created[sample.namespace],
-                  manifestsProvider: kubernetesProvider(
+              from.bookinfoArgs(
+                  config,
+                  meshNamespaces.created[sample.namespace],
+                  kubernetesProvider(
                       "bookinfo-kubernetes",
-                      config.kubernetes,
+                      from.kubernetesArgs(config),
                       sample.namespace,
                   ),
-                  hostname: sample.hostname ?? `book-info.${config.domain}`,
-                  gateway: sample.gateway,
-              },
+              ),
               opts,
           )
         : undefined;

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import { lintInput } from "../lint/lint";
 import { readYamlInput } from "../policies/adapters/yaml";
-import { writeTree } from "../test/helpers";
+import { writeTree } from "../harness/tree";
 import { median, time } from "./timing";
 
 /** Documents per namespace (four apps of four documents, two policies, the Namespace, its patch). */

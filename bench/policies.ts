@@ -7,7 +7,7 @@ import { evaluate } from "../policies/core";
 import { rules } from "../policies/rules";
 import { Plan } from "../harness/runtime/plan";
 import { planInventory, runPolicies } from "../harness/engine";
-import { fixtureResources } from "../test/policies/fixtures";
+import { writtenResources } from "../harness/runtime/written";
 import { median, time } from "./timing";
 
 /** Resources per generated namespace; see {@link namespaceResources}. */
@@ -109,7 +109,7 @@ export function generatedPlan(count: number): Plan {
         spec: { mtls: { mode: "STRICT" } },
     });
     // Named by position: kinds share object names in a namespace.
-    const resources = fixtureResources(
+    const resources = writtenResources(
         documents.map((inputs, i) => ({ name: `r${i}`, inputs })),
         "bench",
     );

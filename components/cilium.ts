@@ -2,7 +2,6 @@
 // and the optional CiliumClusterwideNetworkPolicy for SNAT-ed kubelet probes.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config/schema";
 import { CILIUM_ISTIO_VALUES, KUBELET_PROBE_CIDR, mergeValues } from "../policies/core";
 import { ChartSource, helmRelease } from "./helm";
 
@@ -34,19 +33,6 @@ export interface CiliumArgs {
     readonly values: Record<string, unknown>;
     /** Add the allow-ambient-hostprobes CiliumClusterwideNetworkPolicy. Defaults to `false`. */
     readonly ambientHostProbes: boolean;
-}
-
-/** The component's arguments from the stack config. */
-export function ciliumArgs(config: StackConfig): CiliumArgs {
-    const { chart, version, repository, ...rest } = config.cilium;
-    return {
-        mode: rest.mode,
-        source: { chart, version, repository },
-        namespace: rest.namespace,
-        releaseName: rest.releaseName,
-        values: rest.values,
-        ambientHostProbes: rest.ambientHostProbes,
-    };
 }
 
 /** The Cilium values to install: the user's values with Istio's settings forced on top. */

@@ -1,7 +1,6 @@
 // Istio's ingress gateway chart in its own namespace.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config/schema";
 import { mergeValues } from "../policies/core";
 import { ChartSource, helmRelease } from "./helm";
 import { componentNamespace } from "./namespace";
@@ -14,6 +13,8 @@ export interface IstioGatewayArgs {
     /** Helm release name; the chart names its Deployment and Service after it. */
     readonly releaseName: string;
     readonly source: ChartSource;
+    /** Istio's root namespace, which the chart must be pointed at unless it is `istio-system`. */
+    readonly rootNamespace: string;
     /** Cilium LB-IPAM address for the gateway's LoadBalancer Service. */
     readonly loadBalancerIP?: string;
     /** Extra chart values, merged under the values this component requires. */
@@ -23,19 +24,6 @@ export interface IstioGatewayArgs {
      * installs only once istiod serves.
      */
     readonly istiod: pulumi.Resource;
-}
-
-/** The component's arguments from the stack config: Istio's gateway chart at Istio's version. */
-export function istioGatewayArgs(config: StackConfig, istiod: pulumi.Resource): IstioGatewayArgs {
-    const { gateway, istio } = config;
-    return {
-        namespace: gateway.namespace,
-        releaseName: gateway.releaseName,
-        source: { chart: "gateway", version: istio.version, repository: istio.repository },
-        loadBalancerIP: gateway.loadBalancerIP,
-        values: mergeValues(gateway.values, rootNamespaceValues(istio.namespace, "gateway")),
-        istiod,
-    };
 }
 
 /** Values for the gateway chart. */
@@ -66,7 +54,10 @@ export class IstioGateway extends pulumi.ComponentResource {
                 releaseName: args.releaseName,
                 namespace: this.namespace,
                 source: args.source,
-                values: gatewayValues(args.loadBalancerIP, args.values),
+                values: gatewayValues(
+                    args.loadBalancerIP,
+                    mergeValues(args.values, rootNamespaceValues(args.rootNamespace, "gateway")),
+                ),
             },
             { parent: this, dependsOn: [args.istiod] },
         );

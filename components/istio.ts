@@ -2,7 +2,6 @@
 // each waiting only for what it really needs.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config/schema";
 import { DEFAULT_ROOT_NAMESPACE, IstioChart, mergeValues } from "../policies/core";
 import { ChartSource, helmRelease } from "./helm";
 import { componentNamespace } from "./namespace";
@@ -56,28 +55,6 @@ export interface IstioAmbientArgs {
      * CNI must run (and allow istio-cni's plugin) before their pods can start.
      */
     readonly cniRelease?: pulumi.Resource;
-}
-
-/** The component's arguments from the stack config; `cniRelease` is Cilium's, when managed. */
-export function istioAmbientArgs(
-    config: StackConfig,
-    cniRelease?: pulumi.Resource,
-): IstioAmbientArgs {
-    const { istio } = config;
-    const tracing = config.telemetry.tracing;
-    return {
-        version: istio.version,
-        repository: istio.repository,
-        namespace: istio.namespace,
-        createNamespace: istio.createNamespace,
-        releases: istio.releases,
-        ztunnelResources: istio.ztunnel.resources,
-        tracing: tracing.enabled
-            ? { name: tracing.provider, service: tracing.service, port: tracing.port }
-            : undefined,
-        values: istio.values,
-        cniRelease,
-    };
 }
 
 /**

@@ -2,12 +2,16 @@
 // HTTPRoute and, for OpenID sign-in, the Keycloak client whose secret reaches Kiali via Vault.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config/schema";
 import { ChartSource, helmRelease } from "./helm";
 import { mergeValues } from "../policies/core";
 import { componentNamespace } from "./namespace";
-import { OidcClient, OidcClientArgs, ROTATION_ANNOTATION } from "./oidcClient";
-import type { IdentityProviders } from "./providers";
+import {
+    KEYCLOAK_CLIENT,
+    OidcClient,
+    OidcClientArgs,
+    ROTATION_ANNOTATION,
+    VAULT_SECRET,
+} from "./oidcClient";
 
 /** Kiali reads its OpenID client secret from this Secret and key in its own namespace. */
 export const KIALI_SECRET = { name: "kiali", key: "oidc-secret" };
@@ -57,7 +61,7 @@ export interface ConsoleRoute {
 }
 
 /** The OpenID client's settings; {@link Kiali} fills in the Secret it materializes. */
-export type KialiOidcArgs = Omit<OidcClientArgs, "secret" | "providers"> & {
+export type KialiOidcArgs = Omit<OidcClientArgs, "secret"> & {
     /** The ClusterSecretStore that reads Vault. */
     readonly secretStore: string;
 };
@@ -77,10 +81,11 @@ export interface KialiArgs {
     };
     readonly spec: KialiSpecSettings;
     readonly route: ConsoleRoute;
-    /** The OpenID client and its secret chain; required when `spec.auth` is `openid`. */
+    /**
+     * The OpenID client and its secret chain; required when `spec.auth` is `openid`. Its Vault
+     * and Keycloak resources use the `vault` and `keycloak` providers of the component's options.
+     */
     readonly oidc?: KialiOidcArgs;
-    /** The Vault and Keycloak providers; required with `oidc`. */
-    readonly providers?: IdentityProviders;
 }
 
 /**
@@ -166,69 +171,6 @@ export function consoleRouteSpec(route: ConsoleRoute) {
     };
 }
 
-/** Kiali's arguments from the stack config, all but the providers. Pure. */
-export function kialiArgs(config: StackConfig): KialiArgs {
-    const kiali = config.kiali;
-    const webFqdn = `${kiali.subdomain}.${config.domain}`;
-    const auth = kiali.auth;
-    let authSettings: KialiAuth = { strategy: "anonymous" };
-    let oidc: KialiOidcArgs | undefined;
-    if (auth.strategy === "openid") {
-        const openid = auth.openid;
-        authSettings = {
-            strategy: "openid",
-            clientId: openid.clientId,
-            issuerUri: openid.issuerUri ?? `https://iam.${config.domain}/realms/${openid.realm}`,
-            disableRbac: openid.disableRbac,
-            secretRotation: openid.rotation,
-        };
-        oidc = {
-            client: {
-                realm: openid.realm,
-                clientId: openid.clientId,
-                appUrl: `https://${webFqdn}`,
-                implicitFlow: openid.implicitFlow,
-                directAccessGrants: openid.directAccessGrants,
-            },
-            vault: openid.vault,
-            rotation: openid.rotation,
-            secretStore: openid.secretStore,
-        };
-    }
-    const services = config.services;
-    return {
-        namespace: kiali.namespace,
-        createNamespace: kiali.createNamespace,
-        operator: {
-            source: {
-                chart: kiali.operator.chart,
-                version: kiali.operator.version,
-                repository: kiali.operator.repository,
-            },
-            releaseName: kiali.operator.releaseName,
-            values: kiali.operator.values,
-        },
-        spec: {
-            istioNamespace: config.istio.namespace,
-            webFqdn,
-            logLevel: kiali.logLevel,
-            prometheusUrl: services.prometheus.url,
-            grafana: {
-                internalUrl: services.grafana.internalUrl,
-                externalUrl: services.grafana.externalUrl ?? `https://grafana.${config.domain}`,
-            },
-            tempo: services.tempo,
-            auth: authSettings,
-        },
-        route: {
-            hostname: webFqdn,
-            gateway: kiali.route.gateway,
-            gatewayNamespace: kiali.route.gatewayNamespace,
-        },
-        oidc,
-    };
-}
-
 /** The Kiali console, installed through its operator. */
 export class Kiali extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
@@ -267,7 +209,9 @@ export class Kiali extends pulumi.ComponentResource {
         );
 
         if (args.oidc) {
-            if (!args.providers) {
+            // Without explicit providers, Vault and Keycloak would be reached through whatever the
+            // environment of `pulumi up` happens to point at.
+            if (!this.getProvider(VAULT_SECRET) || !this.getProvider(KEYCLOAK_CLIENT)) {
                 throw new Error("Kiali: OpenID sign-in needs the Vault and Keycloak providers");
             }
             const { secretStore, ...oidc } = args.oidc;
@@ -276,7 +220,6 @@ export class Kiali extends pulumi.ComponentResource {
                 {
                     ...oidc,
                     secret: { ...KIALI_SECRET, namespace: this.namespace, store: secretStore },
-                    providers: args.providers,
                 },
                 { parent: this },
             );

@@ -1,9 +1,6 @@
 // The mesh's policies as plain Kubernetes objects, annotated with the reason and the client of
 // every exception, and the `mesh` output computed from them by the policy core's mTLS view.
 // Pure: no Pulumi here.
-// Only types come from the config module: loading its schema from here would load the stack
-// schema from inside a module the stack schema itself loads.
-import type { MeshNamespaceConfig, MeshNetworkPolicyConfig } from "../config/mesh";
 import {
     clientAnnotation,
     EffectiveMode,
@@ -39,17 +36,50 @@ export interface PeerAuthentication {
     };
 }
 
-/**
- * The namespace-wide PeerAuthentication's name, or undefined when the namespace simply inherits
- * the mesh-wide STRICT default.
- */
-export function namespacePolicyName(
-    entry: Pick<MeshNamespaceConfig, "name" | "mode" | "policy">,
-): string | undefined {
-    if (entry.policy !== undefined) {
-        return entry.policy;
-    }
-    return entry.mode === "STRICT" ? undefined : `${entry.name}-${entry.mode.toLowerCase()}`;
+/** A namespace-wide PeerAuthentication. */
+export interface NamespacePolicyArgs {
+    readonly name: string;
+    readonly mode: "STRICT" | "PERMISSIVE";
+    /** Why the namespace is not simply STRICT. */
+    readonly reason?: string;
+    /** Who calls a PERMISSIVE namespace from outside the mesh. */
+    readonly client?: string;
+}
+
+/** A workload-selected PeerAuthentication that sets single ports' modes. */
+export interface ExceptionArgs {
+    readonly name: string;
+    /** Pod labels (matchLabels) of the workloads it applies to; never empty. */
+    readonly selector: Readonly<Record<string, string>>;
+    readonly ports: readonly {
+        readonly port: number;
+        readonly mode: "STRICT" | "PERMISSIVE";
+        /** Who calls the port from outside the mesh. */
+        readonly client?: string;
+    }[];
+    readonly reason?: string;
+}
+
+/** An additive NetworkPolicy that lets ztunnel reach pods other NetworkPolicies hold. */
+export interface MeshNetworkPolicyArgs {
+    readonly name: string;
+    /** Pods it selects (matchLabels); every pod of the namespace when empty. */
+    readonly podSelector: Readonly<Record<string, string>>;
+    /** Application ports ztunnel must reach directly (Keycloak's JGroups 7800 and 57800). */
+    readonly ztunnelPorts: readonly number[];
+    /** Also let in the kubelet's probes, which ambient mode SNATs. */
+    readonly allowKubeletProbes: boolean;
+}
+
+/** One namespace of the mesh. */
+export interface MeshNamespaceArgs {
+    readonly name: string;
+    /** Create the Namespace; otherwise the existing namespace is only labelled. */
+    readonly create: boolean;
+    /** The namespace-wide policy; none when the namespace inherits the mesh-wide STRICT. */
+    readonly policy?: NamespacePolicyArgs;
+    readonly exceptions: readonly ExceptionArgs[];
+    readonly networkPolicies: readonly MeshNetworkPolicyArgs[];
 }
 
 /** The mesh-wide STRICT default: every enrolled namespace inherits it. */
@@ -66,17 +96,17 @@ export function meshWidePolicy(rootNamespace: string): PeerAuthentication {
  * Namespace-wide policies carry no selector, and port modes only ever go into selected
  * policies: Istio rejects portLevelMtls without a selector.
  */
-export function namespacePolicies(entry: MeshNamespaceConfig): PeerAuthentication[] {
+export function namespacePolicies(entry: MeshNamespaceArgs): PeerAuthentication[] {
     const policies: PeerAuthentication[] = [];
-    const name = namespacePolicyName(entry);
-    if (name !== undefined) {
+    const policy = entry.policy;
+    if (policy !== undefined) {
         policies.push({
             metadata: {
-                name,
+                name: policy.name,
                 namespace: entry.name,
-                ...exceptionAnnotations(entry.reason, clientAnnotation({ all: entry.client })),
+                ...exceptionAnnotations(policy.reason, clientAnnotation({ all: policy.client })),
             },
-            spec: { mtls: { mode: entry.mode } },
+            spec: { mtls: { mode: policy.mode } },
         });
     }
     for (const exception of entry.exceptions) {
@@ -115,7 +145,7 @@ function exceptionAnnotations(reason: string | undefined, client: string | undef
 /** Every PeerAuthentication the mesh config produces, the mesh-wide default first. */
 export function meshPolicies(
     rootNamespace: string,
-    namespaces: readonly MeshNamespaceConfig[],
+    namespaces: readonly MeshNamespaceArgs[],
 ): PeerAuthentication[] {
     return [meshWidePolicy(rootNamespace), ...namespaces.flatMap(namespacePolicies)];
 }
@@ -134,7 +164,7 @@ const tcp = (port: number) => ({ protocol: "TCP", port });
  * (the Keycloak operator's, say) holds: Istio's infrastructure ports from anywhere, and the
  * configured application ports from ztunnel's pods in the root namespace.
  */
-export function meshNetworkPolicySpec(policy: MeshNetworkPolicyConfig, rootNamespace: string) {
+export function meshNetworkPolicySpec(policy: MeshNetworkPolicyArgs, rootNamespace: string) {
     const ingress: Record<string, unknown>[] = ISTIO_INFRASTRUCTURE_PORTS.map((ports) => ({
         ports: ports.map(tcp),
     }));
@@ -165,7 +195,7 @@ export function meshNetworkPolicySpec(policy: MeshNetworkPolicyConfig, rootNames
  */
 export function meshView(
     rootNamespace: string,
-    namespaces: readonly MeshNamespaceConfig[],
+    namespaces: readonly MeshNamespaceArgs[],
 ): MtlsView {
     const model = new MtlsModel(
         rootNamespace,
@@ -183,7 +213,7 @@ export function meshView(
 /** The `mesh` stack output: the view, and which namespaces the program creates. */
 export function meshSummaryOf(
     rootNamespace: string,
-    namespaces: readonly MeshNamespaceConfig[],
+    namespaces: readonly MeshNamespaceArgs[],
 ): MeshSummary {
     const created = new Set(namespaces.filter((n) => n.create).map((n) => n.name));
     return meshSummary(meshView(rootNamespace, namespaces), created);

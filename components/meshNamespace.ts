@@ -3,10 +3,15 @@
 // NetworkPolicies that let ztunnel in.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { MeshNamespaceConfig } from "../config/mesh";
 import { AMBIENT, DATAPLANE_MODE_LABEL } from "../policies/core";
 import { MeshSummary } from "../report/summary";
-import { meshNetworkPolicySpec, meshPolicies, meshSummaryOf, PEER_AUTHENTICATION } from "./mesh";
+import {
+    MeshNamespaceArgs,
+    meshNetworkPolicySpec,
+    meshPolicies,
+    meshSummaryOf,
+    PEER_AUTHENTICATION,
+} from "./mesh";
 
 /** The label that puts a namespace's pods in the ambient mesh. */
 const AMBIENT_LABEL = { [DATAPLANE_MODE_LABEL]: AMBIENT };
@@ -15,8 +20,8 @@ const AMBIENT_LABEL = { [DATAPLANE_MODE_LABEL]: AMBIENT };
 export interface MeshNamespacesArgs {
     /** Istio's root namespace: it holds the mesh-wide default and ztunnel. Defaults to `istio-system`. */
     readonly rootNamespace: string;
-    /** The namespaces in the mesh, as the `mesh` config section lists them. */
-    readonly namespaces: readonly MeshNamespaceConfig[];
+    /** The namespaces in the mesh. */
+    readonly namespaces: readonly MeshNamespaceArgs[];
     /** The release that installs Istio's CRDs; every PeerAuthentication waits for it, and only for it. */
     readonly istioCrds: pulumi.Resource;
 }

@@ -1,7 +1,6 @@
 // Mesh-wide tracing (Telemetry API) and Prometheus scraping of istiod and ztunnel.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config/schema";
 import { ISTIOD_METRICS, ZTUNNEL_METRICS } from "../policies/core";
 
 /** Arguments of {@link MeshObservability}. */
@@ -20,27 +19,6 @@ export interface MeshObservabilityArgs {
     };
     /** Scrape interval for the ServiceMonitor and PodMonitor; none when undefined. */
     readonly metricsInterval?: string;
-}
-
-/** The component's arguments from the stack config, for Istio's namespace and CRD release. */
-export function meshObservabilityArgs(
-    config: StackConfig,
-    namespace: pulumi.Input<string>,
-    istioCrds: pulumi.Resource,
-): MeshObservabilityArgs {
-    const { tracing, metrics } = config.telemetry;
-    return {
-        namespace,
-        istioCrds,
-        tracing: tracing.enabled
-            ? {
-                  provider: tracing.provider,
-                  samplingPercentage: tracing.samplingPercentage,
-                  customTags: tracing.customTags,
-              }
-            : undefined,
-        metricsInterval: metrics.enabled ? metrics.interval : undefined,
-    };
 }
 
 const monitoringLabels = {

@@ -6,7 +6,6 @@ import * as keycloak from "@pulumi/keycloak";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as vault from "@pulumi/vault";
-import type { IdentityProviders } from "./providers";
 
 /** Where the client secret lives in Vault (KV version 2). */
 export interface VaultLocation {
@@ -56,9 +55,11 @@ export interface OidcClientArgs {
     readonly secret: SecretTarget;
     /** Changing it generates a new client secret, which Vault and Keycloak receive together. */
     readonly rotation: string;
-    /** The providers that write to Vault and manage the realm's clients. */
-    readonly providers: IdentityProviders;
 }
+
+/** The type tokens whose providers the component's options must give. */
+export const VAULT_SECRET = "vault:kv/secretV2:SecretV2";
+export const KEYCLOAK_CLIENT = "keycloak:openid/client:Client";
 
 /** The Keycloak client's arguments, all but the secret. */
 export function keycloakClientArgs(settings: OidcClientSettings) {
@@ -88,7 +89,11 @@ export function externalSecretSpec<T>(target: SecretTarget, remoteKey: T, proper
     };
 }
 
-/** A confidential OpenID Connect client whose secret flows from Vault into the cluster. */
+/**
+ * A confidential OpenID Connect client whose secret flows from Vault into the cluster. Vault and
+ * Keycloak are written through the `vault` and `keycloak` providers of its options (or its
+ * parent's), like any Pulumi provider.
+ */
 export class OidcClient extends pulumi.ComponentResource {
     public readonly clientSecret: random.RandomPassword;
     public readonly vaultSecret: vault.kv.SecretV2;
@@ -114,13 +119,13 @@ export class OidcClient extends pulumi.ComponentResource {
                 // jsonStringify keeps the result secret, so Vault's input never shows it.
                 dataJson: pulumi.jsonStringify({ [args.vault.key]: secretValue }),
             },
-            { parent: this, provider: args.providers.vault },
+            { parent: this },
         );
 
         this.keycloakClient = new keycloak.openid.Client(
             `${name}-keycloak`,
             { ...keycloakClientArgs(args.client), clientSecret: secretValue },
-            { parent: this, provider: args.providers.keycloak },
+            { parent: this },
         );
 
         // The remote key comes from the Vault secret's outputs: the ExternalSecret names exactly

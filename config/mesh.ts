@@ -2,7 +2,6 @@
 // exceptions for clients outside the mesh, the NetworkPolicies that let ztunnel in, and the
 // bookinfo sample.
 import { z } from "zod";
-import { namespacePolicyName } from "../components/mesh";
 import { MESH_CLIENTS, MeshClient } from "../policies/core";
 import { k8sName, port } from "./primitives";
 
@@ -143,6 +142,21 @@ const namespace = z
             ctx,
         );
     });
+
+/**
+ * The namespace-wide PeerAuthentication's name: the one the config gives, else
+ * `<namespace>-<mode>`; undefined when the namespace simply inherits the mesh-wide STRICT.
+ */
+export function namespacePolicyName(entry: {
+    readonly name: string;
+    readonly mode: string;
+    readonly policy?: string;
+}): string | undefined {
+    if (entry.policy !== undefined) {
+        return entry.policy;
+    }
+    return entry.mode === "STRICT" ? undefined : `${entry.name}-${entry.mode.toLowerCase()}`;
+}
 
 export const meshSchema = z
     .strictObject({

@@ -108,7 +108,7 @@ export function serializeConfig(config: Record<string, unknown>): Record<string,
 
 /** Options for {@link planStack}. */
 export interface PlanStackOptions {
-    /** Stack name. Defaults to `picluster`. */
+    /** Stack name. Defaults to the stack file's (`Pulumi.<stack>.yaml`), else `picluster`. */
     stack?: string;
     /** Stack settings file. Defaults to `Pulumi.<stack>.yaml` in the project root. */
     stackFile?: string;
@@ -116,9 +116,14 @@ export interface PlanStackOptions {
     edit?: (config: Record<string, unknown>) => void;
 }
 
+/** The stack a settings file belongs to, as its name `Pulumi.<stack>.yaml` says. */
+export function stackNameOf(file: string | undefined): string | undefined {
+    return file === undefined ? undefined : /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
+}
+
 /** Plans index.ts with a stack's config. */
 export async function planStack(options: PlanStackOptions = {}): Promise<Plan> {
-    const stack = options.stack ?? "picluster";
+    const stack = options.stack ?? stackNameOf(options.stackFile) ?? "picluster";
     const settings = readStackFile(options.stackFile ?? stackFilePath(stack));
     const config = structuredClone(settings.config);
     options.edit?.(config);

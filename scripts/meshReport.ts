@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { meshView } from "../components/mesh";
+import { meshNamespaceArgs } from "../program/args";
 import { ConfigError, parseStackConfig } from "../config/load";
 import {
     PROJECT_ROOT,
@@ -18,6 +19,7 @@ import { renderReport } from "../report/markdown";
 import { meshReport, reportOf } from "../report/model";
 import { readYamlInput } from "../policies/adapters/yaml";
 import { parseCommandLine, runScript } from "./cli";
+import { sectionOf, withSection } from "./sections";
 
 export const EXIT_OK = 0;
 export const EXIT_UNUSABLE = 2;
@@ -25,44 +27,28 @@ export const EXIT_UNUSABLE = 2;
 const USAGE = "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]";
 
 export const README = path.join(PROJECT_ROOT, "README.md");
-const START = "<!-- mesh-report:start -->";
-const END = "<!-- mesh-report:end -->";
+/** The README section that holds the stack's report. */
+export const README_SECTION = "mesh-report";
 
 /**
  * The report of a stack: the mTLS view of the PeerAuthentications its program creates, in the
  * order its config lists them (the view behind the `mesh` stack output).
  */
-export async function stackReport(stack: string): Promise<string> {
-    const stackConfig = parseStackConfig(projectConfig(readStackFile(stackFilePath(stack))));
+export async function stackReport(stackFile: string): Promise<string> {
+    const stackConfig = parseStackConfig(projectConfig(readStackFile(stackFile)));
     return renderReport(
-        reportOf(meshView(stackConfig.istio.namespace, stackConfig.mesh.namespaces)),
+        reportOf(
+            meshView(
+                stackConfig.istio.namespace,
+                stackConfig.mesh.namespaces.map(meshNamespaceArgs),
+            ),
+        ),
     );
 }
 
 /** The report of YAML files and directories, with the reasons their objects carry. */
 export function yamlReport(paths: readonly string[]): string {
     return renderReport(meshReport(readYamlInput(paths).inventory));
-}
-
-/** The generated text between the README's markers, or undefined when the markers are missing. */
-export function readmeSection(readme: string): string | undefined {
-    const start = readme.indexOf(START);
-    const end = readme.indexOf(END);
-    if (start < 0 || end < start) {
-        return undefined;
-    }
-    return readme.slice(start + START.length, end);
-}
-
-/** The section as `--write-readme` writes it: the report, kept out of prettier's hands. */
-export function readmeBlock(report: string): string {
-    return `\n<!-- prettier-ignore-start -->\n${report}\n<!-- prettier-ignore-end -->\n`;
-}
-
-/** The README with the section between the markers replaced. */
-export function withReport(readme: string, report: string): string {
-    const start = readme.indexOf(START) + START.length;
-    return readme.slice(0, start) + readmeBlock(report) + readme.slice(readme.indexOf(END));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -86,7 +72,9 @@ export async function main(argv: string[]): Promise<number> {
     let report: string;
     try {
         report =
-            values.stack !== undefined ? await stackReport(values.stack) : yamlReport(positionals);
+            values.stack !== undefined
+                ? await stackReport(stackFilePath(values.stack))
+                : yamlReport(positionals);
     } catch (error) {
         if (
             error instanceof ConfigError ||
@@ -107,11 +95,11 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT_OK;
     }
     const readme = fs.readFileSync(README, "utf8");
-    if (readmeSection(readme) === undefined) {
-        console.error(`mesh-report: README.md has no ${START} … ${END} markers`);
+    if (sectionOf(readme, README_SECTION) === undefined) {
+        console.error(`mesh-report: README.md has no generated:${README_SECTION} markers`);
         return EXIT_UNUSABLE;
     }
-    fs.writeFileSync(README, withReport(readme, report));
+    fs.writeFileSync(README, withSection(readme, README_SECTION, report));
     console.log(`mesh-report: wrote the ${values.stack} report into README.md`);
     return EXIT_OK;
 }

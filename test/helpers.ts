@@ -1,11 +1,15 @@
 // Lookups over a plan, shared by the specs.
 import { expect } from "chai";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config/load";
 import { Plan, PlannedResource } from "../harness/runtime/plan";
-import { projectConfig, readStackFile, stackFilePath } from "../harness/stack";
+import {
+    planStack,
+    PlanStackOptions,
+    projectConfig,
+    readStackFile,
+    stackFilePath,
+} from "../harness/stack";
 
 /** The one resource with this Pulumi name; fails the test when there is not exactly one. */
 export function resourceNamed(plan: Plan, name: string): PlannedResource {
@@ -28,6 +32,24 @@ export function waitsFor(plan: Plan, resource: PlannedResource): string[] {
     return resource.dependsOn.map((urn) => names.get(urn) ?? urn).sort();
 }
 
+/** Every resource registered inside a component, at any depth. */
+export function insideComponent(plan: Plan, name: string): PlannedResource[] {
+    const component = resourceNamed(plan, name);
+    const inside = new Set([component.urn]);
+    // Parents register before their children, so one pass in plan order finds every descendant.
+    for (const resource of plan.resources) {
+        if (resource.parent && inside.has(resource.parent)) {
+            inside.add(resource.urn);
+        }
+    }
+    return plan.resources.filter((r) => r !== component && inside.has(r.urn));
+}
+
+/** The resources inside a component, by name, with what each waits for. */
+export function componentEdges(plan: Plan, name: string): Record<string, string[]> {
+    return Object.fromEntries(insideComponent(plan, name).map((r) => [r.name, waitsFor(plan, r)]));
+}
+
 /** A resource's inputs, typed loosely for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function inputsOf(resource: PlannedResource): Record<string, any> {
@@ -36,30 +58,17 @@ export function inputsOf(resource: PlannedResource): Record<string, any> {
 
 export const RELEASE = "kubernetes:helm.sh/v3:Release";
 
-/** A planned resource written by hand: custom, top-level and with default options unless given. */
-export function plannedResource({
-    urn,
-    type,
-    name,
-    ...given
-}: Pick<PlannedResource, "urn" | "type" | "name"> & Partial<PlannedResource>): PlannedResource {
-    return {
-        urn,
-        type,
-        name,
-        parent: null,
-        dependsOn: [],
-        inputs: {},
-        custom: true,
-        options: {
-            protect: false,
-            retainOnDelete: false,
-            import: null,
-            ignoreChanges: [],
-            provider: null,
-        },
-        ...given,
-    };
+/** The test suite's own full stack: the Pi Cluster's configuration, independent of Pulumi.picluster.yaml. */
+export const REFERENCE_STACK = path.join(__dirname, "fixtures", "stacks", "Pulumi.reference.yaml");
+
+/** Plans the program with the reference stack's config, changed by `edit` when given. */
+export function planReference(edit?: PlanStackOptions["edit"]): Promise<Plan> {
+    return planStack({ stackFile: REFERENCE_STACK, edit });
+}
+
+/** The reference stack's config without the project prefix, as parseStackConfig takes it. */
+export function referenceRawConfig(): Record<string, unknown> {
+    return projectConfig(readStackFile(REFERENCE_STACK));
 }
 
 /** A stack file's config without the project prefix, as parseStackConfig takes it. */
@@ -109,12 +118,5 @@ export async function runCommand(
     }
 }
 
-/** Writes files (path → text) into a fresh temporary directory and returns its path. */
-export function writeTree(files: Record<string, string>): string {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "picluster-mesh-"));
-    for (const [name, text] of Object.entries(files)) {
-        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-        fs.writeFileSync(path.join(root, name), text);
-    }
-    return root;
-}
+export { plannedResource } from "../harness/runtime/written";
+export { writeTree } from "../harness/tree";

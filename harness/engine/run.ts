@@ -20,7 +20,7 @@ import {
 } from "@pulumi/policy";
 import { MeshPolicy } from "../../policies/crossguard";
 import { PACK_NAME, policies as packPolicies } from "../../policies/policies";
-import { rules } from "../../policies/rules";
+import { catalogue } from "../../policies/catalogue";
 import { Plan, PlannedResource } from "../runtime/plan";
 import { PolicyPackConfig, reconcileConfig } from "./config";
 
@@ -149,7 +149,7 @@ function providerOf(
         : undefined;
 }
 
-const codes = new Map(rules.map((rule) => [rule.name, rule.code]));
+const codes = new Map(Object.values(catalogue).map((entry) => [entry.name, entry.code]));
 
 /** Runs the pack's policies over a plan. Throws {@link PolicyConfigError} for a bad config. */
 export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise<PolicyRun> {

@@ -4,6 +4,7 @@
 export * from "./conventions";
 export * from "./inventory";
 export * from "./istio";
+export * from "./kinds";
 export * from "./labels";
 export * from "./model";
 export * from "./mtls";
@@ -12,3 +13,4 @@ export * from "./runner";
 export * from "./values";
 export * from "./releases";
 export * from "./mtlsView";
+export * from "./workloads";

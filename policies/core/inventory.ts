@@ -5,41 +5,17 @@
 import {
     AMBIENT,
     DATAPLANE_MODE_LABEL,
-    DATAPLANE_NONE,
     DEFAULT_ROOT_NAMESPACE,
     ISTIO_SECURITY_GROUP,
     IstioChart,
-    REDIRECTION_ANNOTATION,
 } from "./istio";
+import { kindKey, namespaceOf, WORKLOADS_INPUT } from "./kinds";
 import { LabelIndex, Labels, matches, stringMap } from "./labels";
-import { apiGroup, HelmRelease, Inventory, KubeObject, Subject } from "./model";
+import { apiGroup, HelmRelease, Inventory, KubeObject } from "./model";
 import { isPeerAuthentication, MtlsModel } from "./mtls";
 import { chartName, istioChart } from "./releases";
 import { valueAt } from "./values";
-
-/** Kinds that live outside namespaces (the ones the rules meet). */
-const CLUSTER_SCOPED = new Set([
-    "Namespace",
-    "Node",
-    "CustomResourceDefinition",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-    "CiliumClusterwideNetworkPolicy",
-    "GatewayClass",
-    "StorageClass",
-    "PersistentVolume",
-    "PriorityClass",
-]);
-
-/** The namespace an object lives in: `""` when cluster-scoped, `default` when it names none. */
-export function namespaceOf(object: KubeObject): string {
-    if (CLUSTER_SCOPED.has(object.kind)) {
-        return "";
-    }
-    return object.metadata.namespace || "default";
-}
+import { readWorkloads, Workload } from "./workloads";
 
 /** A namespace as the input declares it: its objects (owners and patches) and merged labels. */
 export interface NamespaceInfo {
@@ -51,76 +27,6 @@ export interface NamespaceInfo {
     /** Labels from every owner and patch, later ones winning. */
     readonly labels: Record<string, string>;
 }
-
-/** A pod template: a workload object's pods, or a Pod. */
-export interface Workload {
-    readonly object: KubeObject;
-    readonly namespace: string;
-    readonly labels: Labels;
-    readonly annotations: Labels;
-    /** Container port name → number. */
-    readonly namedPorts: ReadonlyMap<string, number>;
-}
-
-/**
- * Whether a workload's pods leave the ambient mesh (`istio.io/dataplane-mode: none`, or
- * redirection disabled): ztunnel never sees their traffic, so no PeerAuthentication applies.
- */
-export function leavesMesh(workload: Workload): boolean {
-    return (
-        workload.labels[DATAPLANE_MODE_LABEL] === DATAPLANE_NONE ||
-        workload.annotations[REDIRECTION_ANNOTATION] === "disabled"
-    );
-}
-
-const POD_TEMPLATE_KINDS = new Set([
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-    "Pod",
-]);
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function podTemplate(object: KubeObject): Record<string, any> | undefined {
-    const body = object.body;
-    switch (object.kind) {
-        case "Pod":
-            return body;
-        case "CronJob":
-            return body.spec?.jobTemplate?.spec?.template;
-        default:
-            return body.spec?.template;
-    }
-}
-
-/** `apps/Deployment`, `core/Service`, `security.istio.io/PeerAuthentication`: as rules name inputs. */
-export function kindKey(group: string, kind: string): string {
-    return `${group === "" ? "core" : group}/${kind}`;
-}
-
-/** How the rules' declared inputs name a subject's kind. */
-export function inputOf(subject: Subject): string {
-    switch (subject.category) {
-        case "kubernetes":
-            return kindKey(apiGroup(subject.apiVersion), subject.kind);
-        case "helm-release":
-            return releaseInput(subject);
-        case "oidc-client":
-            return OIDC_CLIENT_INPUT;
-    }
-}
-
-/** `helm/istio:istiod` for Istio's charts, `helm/cilium` for others. */
-function releaseInput(release: HelmRelease): string {
-    const istio = istioChart(release);
-    return istio ? `helm/istio:${istio}` : `helm/${chartName(release)}`;
-}
-
-const OIDC_CLIENT_INPUT = "keycloak/Client";
-export const WORKLOADS_INPUT = "workloads";
 
 /** Where istiod's chart takes the root namespace from, most specific first. */
 const ROOT_NAMESPACE_VALUES = ["meshConfig.rootNamespace", "global.istioNamespace"];
@@ -281,35 +187,8 @@ export class MeshIndex {
             return;
         }
         this.workloadIndex = new Map();
-        this.workloadList = [];
-        for (const object of this.objects) {
-            if (object.patch || !POD_TEMPLATE_KINDS.has(object.kind)) {
-                continue;
-            }
-            const template = podTemplate(object);
-            if (!template) {
-                continue;
-            }
-            const namedPorts = new Map<string, number>();
-            const containers = [
-                ...(template.spec?.containers ?? []),
-                ...(template.spec?.initContainers ?? []),
-            ];
-            for (const container of containers) {
-                for (const port of container?.ports ?? []) {
-                    if (typeof port?.name === "string" && typeof port.containerPort === "number") {
-                        namedPorts.set(port.name, port.containerPort);
-                    }
-                }
-            }
-            const workload: Workload = {
-                object,
-                namespace: namespaceOf(object),
-                labels: stringMap(template.metadata?.labels),
-                annotations: stringMap(template.metadata?.annotations),
-                namedPorts,
-            };
-            this.workloadList.push(workload);
+        this.workloadList = readWorkloads(this.objects);
+        for (const workload of this.workloadList) {
             let index = this.workloadIndex.get(workload.namespace);
             if (!index) {
                 index = new LabelIndex();

@@ -1,5 +1,6 @@
 // Label selectors (matchLabels only, as PeerAuthentication, Service and monitor selectors use
 // them) and an index that finds the labelled things a selector matches without scanning them all.
+import { isRecord } from "./values";
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -73,7 +74,7 @@ export class LabelIndex<T> {
 
 /** A string map from an untrusted value; non-string values are dropped. */
 export function stringMap(value: unknown): Labels {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    if (!isRecord(value)) {
         return {};
     }
     const result: Record<string, string> = {};

@@ -5,6 +5,7 @@ import {
     finding,
     inventoryRule,
     ISTIOD_METRICS,
+    isRecord,
     KubeObject,
     MetricsEndpoint,
     Subject,
@@ -102,9 +103,11 @@ interface Requirement {
 /** A label selector's requirements: matchLabels as one-value In, then matchExpressions. */
 function requirements(selector: unknown): Requirement[] {
     const { matchLabels, matchExpressions } = (selector ?? {}) as Record<string, unknown>;
-    const labels = Object.entries(
-        typeof matchLabels === "object" && matchLabels !== null ? matchLabels : {},
-    ).map(([key, value]) => ({ key, operator: "In", values: [String(value)] }));
+    const labels = Object.entries(isRecord(matchLabels) ? matchLabels : {}).map(([key, value]) => ({
+        key,
+        operator: "In",
+        values: [String(value)],
+    }));
     const expressions = (Array.isArray(matchExpressions) ? matchExpressions : [])
         .filter((e) => typeof e?.key === "string" && typeof e?.operator === "string")
         .map((e) => ({
@@ -158,7 +161,7 @@ type Endpoint = Record<string, any>;
 function endpointsOf(monitor: KubeObject): Endpoint[] {
     const spec = monitor.body.spec ?? {};
     const list = monitor.kind === "PodMonitor" ? spec.podMetricsEndpoints : spec.endpoints;
-    return (Array.isArray(list) ? list : []).filter((e) => typeof e === "object" && e !== null);
+    return (Array.isArray(list) ? list : []).filter(isRecord);
 }
 
 function pathOf(endpoint: Endpoint): string {

@@ -12,7 +12,8 @@ import {
 import { expect } from "chai";
 import { reconcileConfig, runPolicies } from "../../harness/engine";
 import { policies } from "../../policies/policies";
-import { fixturePlan, fixtureResources } from "./fixtures";
+import { writtenResources } from "../../harness/runtime/written";
+import { fixturePlan } from "./fixtures";
 
 class NotApplicable extends Error {}
 
@@ -120,7 +121,7 @@ describe("the policies through CrossGuard's entry points", () => {
     });
 
     it("validate the stack with parents and dependencies resolved to resources, reporting URNs", () => {
-        const [base, policy] = fixtureResources(
+        const [base, policy] = writtenResources(
             [
                 {
                     type: "kubernetes:helm.sh/v3:Release",

@@ -10,8 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { Plan, PlannedResource } from "../../harness/runtime/plan";
-import { plannedResource } from "../helpers";
+import { Plan } from "../../harness/runtime/plan";
+import { writtenResources } from "../../harness/runtime/written";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -40,55 +40,9 @@ export interface Fixture {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-function typeOf(object: any): string {
-    const apiVersion: string = object?.apiVersion ?? "";
-    const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
-    return `kubernetes:${group}:${object?.kind}`;
-}
-
-function nameOf(object: any): string {
-    const { name, namespace } = object?.metadata ?? {};
-    return namespace ? `${namespace}/${name}` : String(name);
-}
-
-/** The planned resources a fixture file describes. */
-export function fixtureResources(documents: any[], file: string): PlannedResource[] {
-    const urn = (type: string, name: string) =>
-        `urn:pulumi:fixture::picluster-mesh::${type}::${name}`;
-    const written = documents.map((doc) => {
-        // Kubernetes objects have a top-level `type` too (Secrets): only `inputs` marks a wrapper.
-        if (doc.inputs === undefined) {
-            return { type: typeOf(doc), name: nameOf(doc), inputs: doc, dependsOn: [] as string[] };
-        }
-        const inputs = doc.inputs;
-        const type: string = doc.type ?? typeOf(inputs);
-        const name: string = doc.name ?? nameOf(inputs);
-        return { type, name, inputs, dependsOn: (doc.dependsOn ?? []) as string[] };
-    });
-    const urns = new Map(written.map((r) => [r.name, urn(r.type, r.name)]));
-    if (urns.size !== written.length) {
-        throw new Error(`${file}: two resources share a name`);
-    }
-    return written.map((r) =>
-        plannedResource({
-            urn: urns.get(r.name)!,
-            type: r.type,
-            name: r.name,
-            dependsOn: r.dependsOn.map((name) => {
-                const target = urns.get(name);
-                if (!target) {
-                    throw new Error(`${file}: ${r.name} depends on ${name}, which the file lacks`);
-                }
-                return target;
-            }),
-            inputs: r.inputs,
-        }),
-    );
-}
-
 /** A plan of the resources the documents describe, as a fixture file's plan. */
 export function fixturePlan(documents: any[], file: string): Plan {
-    return { stack: "fixture", resources: fixtureResources(documents, file), outputs: {} };
+    return { stack: "fixture", resources: writtenResources(documents, file), outputs: {} };
 }
 
 function kindOf(file: string): FixtureKind | undefined {

@@ -1,18 +1,18 @@
 import { expect } from "chai";
 import * as path from "path";
-import { collectYamlFiles, readText } from "../policies/adapters/yaml";
+import { collectYamlFiles, readText } from "../../policies/adapters/yaml";
 import {
     parseFast,
     parseWithTree,
     readYamlInput,
     YAML_CAPABILITIES,
-} from "../policies/adapters/yaml";
-import { KubeObject, MeshIndex } from "../policies/core";
-import { writeTree } from "./helpers";
+} from "../../policies/adapters/yaml";
+import { KubeObject, MeshIndex } from "../../policies/core";
+import { writeTree } from "../helpers";
 
 const CORRECTED = path.relative(
     process.cwd(),
-    path.join(__dirname, "fixtures", "flux", "corrected"),
+    path.join(__dirname, "..", "fixtures", "flux", "corrected"),
 );
 
 /** `Kind namespace/name @ file:line (patch)`, relative to `root`. */
@@ -288,7 +288,7 @@ metadata:
     });
 
     describe("fast loader", () => {
-        const FIXTURES = path.join(__dirname, "fixtures");
+        const FIXTURES = path.join(__dirname, "..", "fixtures");
         const view = (file: ReturnType<typeof parseWithTree>) =>
             file.documents.map((d) => ({ value: d.value, line: d.line }));
 

@@ -1,7 +1,6 @@
 import { expect } from "chai";
-import { installCriticalPath } from "../harness/criticalPath";
-import { planStack } from "../harness/stack";
-import { plannedResource, RELEASE } from "./helpers";
+import { installCriticalPath } from "../../harness/criticalPath";
+import { plannedResource, planReference, RELEASE } from "../helpers";
 
 const resource = (name: string, type: string, dependsOn: string[] = []) =>
     plannedResource({ urn: name, type, name, dependsOn });
@@ -18,8 +17,8 @@ describe("the install critical path", () => {
         expect(path).to.deep.equal({ chain: ["a", "b"], steps: [["a", "c"], ["b"]] });
     });
 
-    it("is Cilium or base, then cni or istiod, then ztunnel (beside the gateway) for the picluster stack", async () => {
-        const path = installCriticalPath((await planStack({ stack: "picluster" })).resources);
+    it("is Cilium or base, then cni or istiod, then ztunnel (beside the gateway) for the reference stack", async () => {
+        const path = installCriticalPath((await planReference()).resources);
         expect(path.steps).to.deep.equal([
             ["cilium-release", "istio-base", "kiali-operator"],
             ["istio-cni", "istio-istiod"],

@@ -1,12 +1,12 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { lintPaths } from "../lint/lint";
-import { main } from "../scripts/meshLint";
-import { runCommand, writeTree } from "./helpers";
+import { lintPaths } from "../../lint/lint";
+import { main } from "../../scripts/meshLint";
+import { runCommand, writeTree } from "../helpers";
 
 /** The Flux-style fixture trees, as a path relative to where mocha runs (the project root). */
-const FLUX = path.relative(process.cwd(), path.join(__dirname, "fixtures", "flux"));
+const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
 const BROKEN = `${FLUX}/broken`;
 const CORRECTED = `${FLUX}/corrected`;
 

@@ -1,14 +1,17 @@
-import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
-import { bookinfoManifestUrls, bookinfoRouteSpec } from "../components/bookinfo";
-import { meshNetworkPolicySpec, PeerAuthentication } from "../components/mesh";
-import { MeshNamespaces } from "../components/meshNamespace";
-import { MeshNamespaceConfig } from "../config/mesh";
-import { PROJECT } from "../config/schema";
-import { Plan, planProgram, PlannedResource } from "../harness/runtime/plan";
-import { planStack } from "../harness/stack";
-import { MeshSummary } from "../report/summary";
-import { inputsOf, resourceNamed, resourcesOfType, waitsFor } from "./helpers";
+import { PeerAuthentication } from "../../components/mesh";
+import { PROJECT } from "../../config/schema";
+import { Plan, PlannedResource } from "../../harness/runtime/plan";
+import { planStack } from "../../harness/stack";
+import { MeshSummary } from "../../report/summary";
+import {
+    inputsOf,
+    planReference,
+    REFERENCE_STACK,
+    resourceNamed,
+    resourcesOfType,
+    waitsFor,
+} from "../helpers";
 
 const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -54,10 +57,10 @@ function bookinfoOf(config: Record<string, unknown>): Record<string, unknown> {
     return (config[`${PROJECT}:mesh`] as { bookinfo: Record<string, unknown> }).bookinfo;
 }
 
-describe("the picluster stack's mesh namespaces", () => {
+describe("the reference stack's mesh namespaces", () => {
     let plan: Plan;
     before(async () => {
-        plan = await planStack({ stack: "picluster" });
+        plan = await planReference();
     });
 
     it("reproduces the Pi Cluster's PeerAuthentications one by one on a mesh-wide STRICT default", () => {
@@ -329,6 +332,7 @@ describe("the picluster stack's mesh namespaces", () => {
 describe("the bookinfo toggle", () => {
     it("drops the manifests, their provider and the route when off, and still enrolls book-info", async () => {
         const plan = await planStack({
+            stackFile: REFERENCE_STACK,
             edit: (config) => {
                 bookinfoOf(config).enabled = false;
             },
@@ -350,15 +354,9 @@ describe("the bookinfo toggle", () => {
         expect(plan.outputs.bookinfoUrl).to.equal(undefined);
     });
 
-    it("fetches the manifests of the configured Istio release and honours a hostname override", async () => {
-        expect(bookinfoManifestUrls("1.29.1")).to.deep.equal([
-            "https://raw.githubusercontent.com/istio/istio/release-1.29/samples/bookinfo/platform/kube/bookinfo.yaml",
-            "https://raw.githubusercontent.com/istio/istio/release-1.29/samples/bookinfo/platform/kube/bookinfo-versions.yaml",
-        ]);
-        expect(
-            bookinfoRouteSpec("books.example.com", { name: "web", namespace: "edge" }).parentRefs,
-        ).to.deep.equal([{ name: "web", namespace: "edge" }]);
+    it("honours a hostname override", async () => {
         const plan = await planStack({
+            stackFile: REFERENCE_STACK,
             edit: (config) => {
                 bookinfoOf(config).hostname = "books.homelab.ricsanfre.com";
             },
@@ -366,99 +364,5 @@ describe("the bookinfo toggle", () => {
         expect(inputsOf(resourceNamed(plan, "bookinfo-route")).spec.hostnames).to.deep.equal([
             "books.homelab.ricsanfre.com",
         ]);
-    });
-});
-
-describe("mesh namespaces planned on their own", () => {
-    const created: MeshNamespaceConfig = {
-        name: "payments",
-        create: true,
-        mode: "PERMISSIVE",
-        client: "external",
-        reason: "Card terminals call the API directly.",
-        exceptions: [
-            {
-                name: "api-strict",
-                selector: { app: "api" },
-                ports: [{ port: 8443, mode: "STRICT" }],
-                reason: "Only mesh clients may reach the admin port.",
-            },
-        ],
-        networkPolicies: [
-            { name: "allow-mesh", podSelector: {}, ztunnelPorts: [], allowKubeletProbes: true },
-        ],
-    };
-
-    it("names a PERMISSIVE namespace's policy after it, and makes objects in a created namespace wait for it", async () => {
-        let summary: unknown;
-        const plan = await planProgram({
-            program: () => {
-                const crds = new k8s.helm.v3.Release("crds", { chart: "base" });
-                summary = new MeshNamespaces("mesh", {
-                    rootNamespace: "mesh-root",
-                    namespaces: [created],
-                    istioCrds: crds,
-                }).summary;
-            },
-        });
-        expect(resourcesOfType(plan, NAMESPACE_PATCH)).to.deep.equal([]);
-        expect(
-            resourcesOfType(plan, PEER_AUTHENTICATION).map((r) => [
-                objectRef(r),
-                inputsOf(r).spec,
-                waitsFor(plan, r),
-            ]),
-        ).to.deep.equal([
-            ["mesh-root/default", { mtls: { mode: "STRICT" } }, ["crds"]],
-            [
-                "payments/payments-permissive",
-                { mtls: { mode: "PERMISSIVE" } },
-                ["crds", "mesh-namespace-payments"],
-            ],
-            [
-                "payments/api-strict",
-                {
-                    selector: { matchLabels: { app: "api" } },
-                    portLevelMtls: { "8443": { mode: "STRICT" } },
-                },
-                ["crds", "mesh-namespace-payments"],
-            ],
-        ]);
-        expect(
-            waitsFor(plan, resourceNamed(plan, "mesh-netpol-payments/allow-mesh")),
-        ).to.deep.equal(["mesh-namespace-payments"]);
-        expect(summary).to.deep.equal({
-            rootNamespace: "mesh-root",
-            mode: "STRICT",
-            namespaces: [
-                {
-                    name: "payments",
-                    created: true,
-                    mode: "PERMISSIVE",
-                    policy: "payments/payments-permissive",
-                    client: "external",
-                    reason: "Card terminals call the API directly.",
-                    exceptions: [
-                        {
-                            name: "api-strict",
-                            selector: { app: "api" },
-                            ports: [{ port: 8443, mode: "STRICT" }],
-                            reason: "Only mesh clients may reach the admin port.",
-                        },
-                    ],
-                },
-            ],
-        });
-    });
-
-    it("emits an additive policy for any namespace: infrastructure ports, every pod when no selector, and the kubelet's probes on request", () => {
-        expect(meshNetworkPolicySpec(created.networkPolicies[0], "mesh-root")).to.deep.equal({
-            podSelector: {},
-            policyTypes: ["Ingress"],
-            ingress: [
-                ...infrastructureIngress,
-                { from: [{ ipBlock: { cidr: "169.254.7.127/32" } }] },
-            ],
-        });
     });
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseStackConfig } from "../config/load";
-import { BadConfig, itRejectsEach, stackRawConfig } from "./helpers";
+import { parseStackConfig } from "../../config/load";
+import { BadConfig, itRejectsEach, referenceRawConfig } from "../helpers";
 
 const minimal = { domain: "homelab.example.com" };
 
@@ -66,8 +66,8 @@ describe("mesh config", () => {
         ]);
     });
 
-    it("reads the picluster stack's six namespaces, creating only book-info", () => {
-        const mesh = parseStackConfig(stackRawConfig("picluster")).mesh;
+    it("reads the reference stack's six namespaces, creating only book-info", () => {
+        const mesh = parseStackConfig(referenceRawConfig()).mesh;
         expect(
             mesh.namespaces.map((n) => `${n.name} ${n.mode}${n.create ? " created" : ""}`),
         ).to.deep.equal([

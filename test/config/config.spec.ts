@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { parseStackConfig } from "../config/load";
-import { BadConfig, configRejection, itRejectsEach, stackRawConfig } from "./helpers";
+import { parseStackConfig } from "../../config/load";
+import { BadConfig, configRejection, itRejectsEach, referenceRawConfig } from "../helpers";
 
 const minimal = { domain: "homelab.example.com" };
 
@@ -42,8 +42,8 @@ describe("stack config", () => {
         );
     });
 
-    it("accepts the picluster stack file", () => {
-        const config = parseStackConfig(stackRawConfig("picluster"));
+    it("accepts the reference stack file", () => {
+        const config = parseStackConfig(referenceRawConfig());
         expect(config.domain).to.equal("homelab.ricsanfre.com");
         expect(config.gateway).to.include({ enabled: true, loadBalancerIP: "10.0.0.67" });
     });

@@ -3,17 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { planProgram } from "../harness/runtime/plan";
-import { planInventory } from "../harness/engine";
-import { planStack, stackFilePath } from "../harness/stack";
-import { MeshIndex } from "../policies/core";
-import { rules } from "../policies/rules";
-import { main } from "../scripts/plan";
-import { runCommand, writeTree } from "./helpers";
+import { planProgram } from "../../harness/runtime/plan";
+import { planInventory } from "../../harness/engine";
+import { planStack, stackFilePath } from "../../harness/stack";
+import { MeshIndex } from "../../policies/core";
+import { rules } from "../../policies/rules";
+import { main } from "../../scripts/plan";
+import { REFERENCE_STACK, runCommand, writeTree } from "../helpers";
 
-/** Writes a copy of the picluster stack file with one line replaced. */
+/** Writes a copy of the reference stack file with one line replaced. */
 function editedStackFile(from: string, to: string): string {
-    const text = fs.readFileSync(stackFilePath("picluster"), "utf8");
+    const text = fs.readFileSync(REFERENCE_STACK, "utf8");
     expect(text).to.contain(from);
     const root = writeTree({ "Pulumi.edited.yaml": text.replace(from, to) });
     return path.join(root, "Pulumi.edited.yaml");
@@ -21,10 +21,14 @@ function editedStackFile(from: string, to: string): string {
 
 describe("the offline plan command", () => {
     it("prints one JSON document whose resources carry urn, type, name, parent, dependsOn and inputs", async () => {
-        const { code, stdout } = await runCommand(main, ["--stack", "picluster", "--json"]);
+        const { code, stdout } = await runCommand(main, [
+            "--stack-file",
+            REFERENCE_STACK,
+            "--json",
+        ]);
         expect(code).to.equal(0);
         const document = JSON.parse(stdout);
-        expect(document.stack).to.equal("picluster");
+        expect(document.stack).to.equal("reference");
         const urns = new Set(document.resources.map((r: { urn: string }) => r.urn));
         for (const resource of document.resources) {
             expect(Object.keys(resource)).to.deep.equal([
@@ -47,15 +51,15 @@ describe("the offline plan command", () => {
         }
         const base = document.resources.find((r: { name: string }) => r.name === "istio-base");
         expect(base.urn).to.equal(
-            "urn:pulumi:picluster::picluster-mesh::picluster:istio:IstioAmbient$kubernetes:helm.sh/v3:Release::istio-base",
+            "urn:pulumi:reference::picluster-mesh::picluster:istio:IstioAmbient$kubernetes:helm.sh/v3:Release::istio-base",
         );
         expect(base.parent).to.equal(
-            "urn:pulumi:picluster::picluster-mesh::picluster:istio:IstioAmbient::istio",
+            "urn:pulumi:reference::picluster-mesh::picluster:istio:IstioAmbient::istio",
         );
     });
 
     it("prints a tree of components and their releases with chart and version", async () => {
-        const { code, stdout } = await runCommand(main, ["--stack", "picluster"]);
+        const { code, stdout } = await runCommand(main, ["--stack-file", REFERENCE_STACK]);
         expect(code).to.equal(0);
         const lines = stdout.split("\n");
         expect(lines).to.include("+ picluster:istio:IstioAmbient istio");

@@ -1,7 +1,8 @@
 // The command-line entry points as a user runs them: a separate process writing into a pipe.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
-import { PROJECT_ROOT } from "../harness/stack";
+import { PROJECT_ROOT } from "../../harness/stack";
+import { REFERENCE_STACK } from "../helpers";
 
 const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
 
@@ -24,14 +25,18 @@ function run(script: string, args: string[]) {
 describe("the command-line entry points", function () {
     this.timeout(60000);
 
-    it("write the whole plan into a pipe and exit 0 for the clean picluster stack", () => {
-        const { code, stdout, stderr } = run("scripts/plan.ts", ["--stack", "picluster", "--json"]);
+    it("write the whole plan into a pipe and exit 0 for the clean reference stack", () => {
+        const { code, stdout, stderr } = run("scripts/plan.ts", [
+            "--stack-file",
+            REFERENCE_STACK,
+            "--json",
+        ]);
         expect(stderr).to.equal("");
         expect(code).to.equal(0);
         // Larger than a pipe's buffer: process.exit() would have cut it off.
         expect(stdout.length).to.be.greaterThan(65536);
         const document = JSON.parse(stdout);
-        expect(document.stack).to.equal("picluster");
+        expect(document.stack).to.equal("reference");
         expect(document.violations).to.deep.equal([]);
     });
 

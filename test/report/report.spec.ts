@@ -1,22 +1,14 @@
 import { expect } from "chai";
-import * as fs from "fs";
 import * as path from "path";
-import { planInventory } from "../harness/engine";
-import { planStack } from "../harness/stack";
-import { renderReport } from "../report/markdown";
-import { meshReport, MeshReport } from "../report/model";
-import { readYamlInput, yamlInput } from "../policies/adapters/yaml";
-import {
-    main,
-    README,
-    readmeBlock,
-    readmeSection,
-    stackReport,
-    withReport,
-} from "../scripts/meshReport";
-import { runCommand } from "./helpers";
+import { planInventory } from "../../harness/engine";
+import { planStack } from "../../harness/stack";
+import { renderReport } from "../../report/markdown";
+import { meshReport, MeshReport } from "../../report/model";
+import { readYamlInput, yamlInput } from "../../policies/adapters/yaml";
+import { main, README, stackReport } from "../../scripts/meshReport";
+import { planReference, REFERENCE_STACK, runCommand } from "../helpers";
 
-const FLUX = path.relative(process.cwd(), path.join(__dirname, "fixtures", "flux"));
+const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
 
 /** The report of YAML documents given as text. */
 function reportOf(...documents: string[]): MeshReport {
@@ -226,10 +218,27 @@ describe("mesh-report's effective mTLS, with the policy pack's precedence", () =
     });
 });
 
-describe("mesh-report of the picluster stack", () => {
+describe("mesh-report of the reference stack", () => {
+    it("renders the view of the stack's policies in the order its config lists them", async () => {
+        const report = await stackReport(REFERENCE_STACK);
+        const kafkaRows = report
+            .split("\n")
+            .filter((line) =>
+                /`(strimzi-operator|kafka-broker-metrics|entity-operator-metrics)-permissive`/.test(
+                    line,
+                ),
+            )
+            .map((line) => /`([a-z-]+-permissive)`/.exec(line)![1]);
+        expect(kafkaRows).to.deep.equal([
+            "strimzi-operator-permissive",
+            "kafka-broker-metrics-permissive",
+            "entity-operator-metrics-permissive",
+        ]);
+    });
+
     let plan: Awaited<ReturnType<typeof planStack>>;
     before(async () => {
-        plan = await planStack({ stack: "picluster" });
+        plan = await planReference();
     });
 
     it("names each exception's client and reason from the annotations of the stack's policies", () => {
@@ -253,26 +262,9 @@ describe("mesh-report of the picluster stack", () => {
             reason: "External HTTP clients have no SPIFFE identity; STRICT would drop all external traffic.",
         });
     });
-
-    it("is what README.md embeds between the mesh-report markers", async () => {
-        const readme = fs.readFileSync(README, "utf8");
-        expect(
-            readmeSection(readme),
-            "README.md's mesh report is stale: run npm run --silent mesh-report -- --stack picluster --write-readme",
-        ).to.equal(readmeBlock(await stackReport("picluster")));
-    });
 });
 
 describe("the mesh-report command", () => {
-    it("replaces only the text between the README's markers", () => {
-        const readme =
-            "# Title\n\n<!-- mesh-report:start -->\nold\n<!-- mesh-report:end -->\n\n## Next\n";
-        expect(withReport(readme, "new")).to.equal(
-            "# Title\n\n<!-- mesh-report:start -->\n<!-- prettier-ignore-start -->\nnew\n<!-- prettier-ignore-end -->\n<!-- mesh-report:end -->\n\n## Next\n",
-        );
-        expect(readmeSection(withReport(readme, "new"))).to.equal(readmeBlock("new"));
-    });
-
     it("prints the report of YAML paths", async () => {
         const { code, stdout } = await runCommand(main, [`${FLUX}/corrected`]);
         expect(code).to.equal(0);

@@ -1,13 +1,20 @@
-// The pack against the program: the picluster plan is clean, and each change to its config (or,
+// The pack against the program: the reference stack's plan is clean, and each change to its config (or,
 // where the config cannot express a mistake, to the planned resources) yields its exact violation.
 import { expect } from "chai";
 import * as path from "path";
 import { stringify } from "yaml";
 import { Plan } from "../../harness/runtime/plan";
 import { PolicyConfigError, runPolicies, Violation } from "../../harness/engine";
-import { planStack, readStackFile, stackFilePath } from "../../harness/stack";
+import { planStack, readStackFile } from "../../harness/stack";
 import { main as plan } from "../../scripts/plan";
-import { inputsOf, resourceNamed, runCommand, writeTree } from "../helpers";
+import {
+    inputsOf,
+    planReference,
+    REFERENCE_STACK,
+    resourceNamed,
+    runCommand,
+    writeTree,
+} from "../helpers";
 import { nameOfUrn } from "./suite";
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -30,16 +37,16 @@ function meshNamespace(config: Config, name: string): Config {
     return config["picluster-mesh:mesh"].namespaces.find((n: Config) => n.name === name);
 }
 
-describe("the policy pack against the picluster stack", () => {
+describe("the policy pack against the reference stack", () => {
     let baseline: Plan;
     let baselineViolations: Violation[];
 
     before(async () => {
-        baseline = await planStack({ stack: "picluster" });
+        baseline = await planReference();
         baselineViolations = (await runPolicies(baseline)).violations;
     });
 
-    /** Violations a changed plan has that the picluster plan does not. */
+    /** Violations a changed plan has that the reference plan does not. */
     async function newViolations(changed: Plan) {
         const known = new Set(baselineViolations.map(key));
         const { violations } = await runPolicies(changed);
@@ -47,17 +54,17 @@ describe("the policy pack against the picluster stack", () => {
     }
 
     async function withConfig(edit: (config: Config) => void) {
-        return newViolations(await planStack({ stack: "picluster", edit }));
+        return newViolations(await planReference(edit));
     }
 
-    /** The picluster plan with one resource's inputs changed. */
+    /** The reference plan with one resource's inputs changed. */
     async function withInputs(name: string, edit: (inputs: Config) => void) {
         const changed = structuredClone(baseline);
         edit(inputsOf(resourceNamed(changed, name)));
         return newViolations(changed);
     }
 
-    it("finds no violation in the picluster plan", () => {
+    it("finds no violation in the reference plan", () => {
         expect(named(baselineViolations)).to.deep.equal([]);
     });
 
@@ -82,7 +89,7 @@ describe("the policy pack against the picluster stack", () => {
 
     it("leaves an exception without a selector to the config schema, which rejects it first", async () => {
         const planning = planStack({
-            stack: "picluster",
+            stackFile: REFERENCE_STACK,
             edit: (config) => {
                 delete meshNamespace(config, "keycloak").exceptions[0].selector;
             },
@@ -220,7 +227,7 @@ describe("the policy pack against the picluster stack", () => {
                     "Kiali kiali/kiali sets spec.auth.strategy to anonymous, so anyone who reaches Kiali sees and changes the mesh; use openid, or set allowAnonymous in this policy's config for a throwaway stack.",
             },
         ]);
-        const changed = await planStack({ stack: "picluster", edit: anonymous });
+        const changed = await planReference(anonymous);
         const allowed = await runPolicies(changed, {
             config: { "kiali-disallow-anonymous-auth": { allowAnonymous: true } },
         });
@@ -264,7 +271,7 @@ describe("the policy pack against the picluster stack", () => {
 
     it("runs with the engine's levels: `all` overrides every policy, `disabled` skips one", async () => {
         const changed = await planStack({
-            stack: "picluster",
+            stackFile: REFERENCE_STACK,
             edit: (config: Config) => {
                 config["picluster-mesh:kiali"].auth = { strategy: "anonymous" };
             },
@@ -311,7 +318,7 @@ describe("the policy pack against the picluster stack", () => {
         });
         const json = await runCommand(plan, [
             "--stack",
-            "picluster",
+            "reference",
             "--stack-file",
             file,
             "--json",
@@ -322,7 +329,7 @@ describe("the policy pack against the picluster stack", () => {
         );
         expect(Object.keys(violation)).to.deep.equal(["code", "policy", "level", "urn", "message"]);
         expect(violation.urn).to.equal(resourceNamed(baseline, "kiali-server").urn);
-        const text = await runCommand(plan, ["--stack", "picluster", "--stack-file", file]);
+        const text = await runCommand(plan, ["--stack", "reference", "--stack-file", file]);
         expect(text.code).to.equal(1);
         expect(text.stdout).to.contain(
             "    mandatory PMX050 kiali-disallow-anonymous-auth: kiali-server\n        Kiali kiali/kiali sets spec.auth.strategy to anonymous,",
@@ -330,9 +337,9 @@ describe("the policy pack against the picluster stack", () => {
     });
 });
 
-/** A stack file for picluster with its config changed, for the command-line tests. */
+/** The reference stack file with its config changed, for the command-line tests. */
 function writeStackVariant(edit: (config: Config) => void): string {
-    const { config } = readStackFile(stackFilePath("picluster"));
+    const { config } = readStackFile(REFERENCE_STACK);
     edit(config as Config);
     const root = writeTree({ "Pulumi.variant.yaml": stringify({ config }) });
     return path.join(root, "Pulumi.variant.yaml");

@@ -1,0 +1,58 @@
+import * as k8s from "@pulumi/kubernetes";
+import { expect } from "chai";
+import { gatewayValues, IstioGateway, IstioGatewayArgs } from "../../components/gateway";
+import { planProgram } from "../../harness/runtime/plan";
+import { inputsOf, resourceNamed, waitsFor } from "../helpers";
+
+/** Plans the gateway beside a stand-in istiod release. */
+function planGateway(args: Partial<IstioGatewayArgs> = {}) {
+    return planProgram({
+        program: () => {
+            const istiod = new k8s.helm.v3.Release("istiod-release", { chart: "istiod" });
+            new IstioGateway("gateway", {
+                namespace: "istio-ingress",
+                releaseName: "istio-gateway",
+                source: {
+                    chart: "gateway",
+                    version: "1.30.3",
+                    repository: "https://istio-release.storage.googleapis.com/charts",
+                },
+                rootNamespace: "istio-system",
+                loadBalancerIP: "10.0.0.67",
+                values: {},
+                istiod,
+                ...args,
+            });
+        },
+    });
+}
+
+describe("Istio gateway", () => {
+    it("annotates the gateway Service with its Cilium LB-IPAM address", () => {
+        expect(gatewayValues("10.0.0.67")).to.deep.equal({
+            service: { annotations: { "io.cilium/lb-ipam-ips": "10.0.0.67" } },
+        });
+        expect(gatewayValues(undefined, { replicaCount: 2 })).to.deep.equal({ replicaCount: 2 });
+    });
+
+    it("installs the named release in its own namespace once istiod serves", async () => {
+        const plan = await planGateway();
+        const release = resourceNamed(plan, "gateway-release");
+        expect(inputsOf(release)).to.include({
+            name: "istio-gateway",
+            chart: "gateway",
+            version: "1.30.3",
+        });
+        expect(inputsOf(release).values).to.deep.equal({
+            service: { annotations: { "io.cilium/lb-ipam-ips": "10.0.0.67" } },
+        });
+        expect(waitsFor(plan, release)).to.deep.equal(["gateway-namespace", "istiod-release"]);
+    });
+
+    it("points the chart at a root namespace other than istio-system", async () => {
+        const plan = await planGateway({ rootNamespace: "mesh-root", loadBalancerIP: undefined });
+        expect(inputsOf(resourceNamed(plan, "gateway-release")).values).to.deep.equal({
+            global: { istioNamespace: "mesh-root" },
+        });
+    });
+});
