@@ -15,7 +15,6 @@ import {
     resourceNamed,
     resourcesOfType,
     waitsFor,
-    componentEdges,
     insideComponent,
 } from "../helpers";
 
@@ -29,20 +28,6 @@ describe("Kiali in the reference stack", () => {
     let plan: Plan;
     before(async () => {
         plan = await planReference();
-    });
-
-    it("holds the Kiali resources, each waiting only for what it needs", () => {
-        expect(componentEdges(plan, "kiali")).to.deep.equal({
-            "kiali-namespace": [],
-            "kiali-operator": ["kiali-namespace"],
-            "kiali-oidc": [],
-            "kiali-oidc-client-secret": [],
-            "kiali-oidc-vault": ["kiali-oidc-client-secret"],
-            "kiali-oidc-keycloak": ["kiali-oidc-client-secret"],
-            "kiali-oidc-externalsecret": ["kiali-namespace", "kiali-oidc-vault"],
-            "kiali-server": ["kiali-namespace", "kiali-oidc-externalsecret", "kiali-operator"],
-            "kiali-console": ["kiali-namespace"],
-        });
     });
 
     it("deletes the Kiali CR before the operator and the ExternalSecret, and waits for neither ztunnel nor the gateway", () => {
