@@ -41,8 +41,6 @@ export interface PeerAuthn {
     /** undefined when `portLevelMtls` is absent. */
     readonly ports?: readonly PortSetting[];
     readonly scope: Scope;
-    /** Position in the input; breaks ties where creation times are unknown. */
-    readonly order: number;
 }
 
 export function isPeerAuthentication(object: KubeObject): boolean {
@@ -58,7 +56,6 @@ export function readPeerAuthentication(
     object: KubeObject,
     namespace: string,
     rootNamespace: string,
-    order = 0,
 ): PeerAuthn {
     const spec = object.body.spec ?? {};
     const hasSelector = spec.selector !== undefined && spec.selector !== null;
@@ -91,18 +88,25 @@ export function readPeerAuthentication(
             : root
               ? "mesh"
               : "namespace",
-        order,
     };
 }
 
-/** Whether `a` is older than `b`: creation time when both have one, else input order. */
+/**
+ * Whether Istio takes `a` as older than `b`: by creation time when both have one, then, as for
+ * equal times, by name and then namespace (pilot/pkg/model/config.go,
+ * configCompareByCreationTime). Never by input order: the engine hands a stack policy its
+ * resources in no set order, and planned objects have no creation time yet.
+ */
 function older(a: PeerAuthn, b: PeerAuthn): boolean {
     const at = a.object.metadata.creationTimestamp;
     const bt = b.object.metadata.creationTimestamp;
     if (at && bt && at !== bt) {
         return at < bt;
     }
-    return a.order < b.order;
+    if (a.name !== b.name) {
+        return a.name < b.name;
+    }
+    return a.namespace < b.namespace;
 }
 
 /** A top-level mode as ztunnel applies it: DISABLE is ignored, like UNSET. */
@@ -148,11 +152,10 @@ export class MtlsModel {
         readonly rootNamespace: string,
         peerAuthentications: Iterable<{ object: KubeObject; namespace: string }>,
     ) {
-        let order = 0;
         // Policies that compete for one scope: the oldest of each group counts.
         const groups = new Map<string, PeerAuthn[]>();
         for (const { object, namespace } of peerAuthentications) {
-            const policy = readPeerAuthentication(object, namespace, rootNamespace, order++);
+            const policy = readPeerAuthentication(object, namespace, rootNamespace);
             this.policies.push(policy);
             if (policy.scope === "ignored-root-selector") {
                 continue;
