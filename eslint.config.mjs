@@ -9,6 +9,16 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
+        rules: {
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-require-imports": "off",
+            curly: "error",
+        },
+    },
+    // Outputs exist only where resources are built; type information (the costly part of a lint
+    // run) is loaded for those files alone.
+    {
+        files: ["index.ts", "components/**/*.ts", "program/**/*.ts"],
         languageOptions: {
             parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
         },
@@ -16,9 +26,6 @@ export default tseslint.config(
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
             "@pulumi/no-output-instance-in-template-literal": "error",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
-            "@typescript-eslint/no-require-imports": "off",
-            curly: "error",
         },
     },
 );

@@ -1,83 +1,94 @@
-// Evaluation overhead: the picluster program in the plan harness against the SDK's floor, a
-// minimal program that registers the same resources (same SDK classes, same inputs) directly,
-// without config loading, validation, components or value building.
-import * as keycloak from "@pulumi/keycloak";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as vault from "@pulumi/vault";
-import { planProgram, PlannedResource } from "../harness/runtime/plan";
-import { planStack } from "../harness/stack";
+// Evaluation overhead: the picluster program against the SDK's floor (bench/floor.ts, the same
+// resources registered directly), both launched as the Pulumi CLI launches a program, measured
+// interleaved in one run; and the start-up of the compiled commands.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runProgram } from "../harness/runtime/langhost";
+import { monitorOptions, PlannedResource } from "../harness/runtime/plan";
+import { planStack, PROJECT_ROOT } from "../harness/stack";
+import { generatedNamespaces } from "./scale";
 import { median, time } from "./timing";
 
-type Inputs = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Registers one planned resource again with the SDK class that created it. */
-function register(resource: PlannedResource): void {
-    const { type, name } = resource;
-    const inputs = resource.inputs as Inputs;
-    switch (type) {
-        case "pulumi:providers:kubernetes":
-            new k8s.Provider(name, inputs);
-            return;
-        case "pulumi:providers:vault":
-            new vault.Provider(name, inputs);
-            return;
-        case "pulumi:providers:keycloak":
-            new keycloak.Provider(name, inputs);
-            return;
-        case "kubernetes:helm.sh/v3:Release":
-            new k8s.helm.v3.Release(name, inputs as k8s.helm.v3.ReleaseArgs);
-            return;
-        case "kubernetes:core/v1:Namespace":
-            new k8s.core.v1.Namespace(name, inputs);
-            return;
-        case "kubernetes:core/v1:NamespacePatch":
-            new k8s.core.v1.NamespacePatch(name, inputs);
-            return;
-        case "kubernetes:networking.k8s.io/v1:NetworkPolicy":
-            new k8s.networking.v1.NetworkPolicy(name, inputs);
-            return;
-        case "kubernetes:yaml/v2:ConfigGroup":
-            new k8s.yaml.v2.ConfigGroup(name, inputs);
-            return;
-        case "random:index/randomPassword:RandomPassword":
-            new random.RandomPassword(name, inputs as random.RandomPasswordArgs);
-            return;
-        case "vault:kv/secretV2:SecretV2":
-            new vault.kv.SecretV2(name, inputs as vault.kv.SecretV2Args);
-            return;
-        case "keycloak:openid/client:Client":
-            new keycloak.openid.Client(name, inputs as keycloak.openid.ClientArgs);
-            return;
-    }
-    if (!resource.custom) {
-        new pulumi.ComponentResource(type, name);
-    } else if (type.startsWith("kubernetes:")) {
-        new k8s.apiextensions.CustomResource(name, inputs as k8s.apiextensions.CustomResourceArgs);
-    } else {
-        throw new Error(`no SDK class to replay ${type}`);
-    }
+/** The picluster stack, with `extra` generated namespaces when given. */
+function planned(extra: number) {
+    return planStack({
+        stack: "picluster",
+        edit: (config) => {
+            const mesh = config["picluster-mesh:mesh"] as { namespaces: unknown[] };
+            mesh.namespaces = [...mesh.namespaces, ...generatedNamespaces(extra)];
+        },
+    });
 }
 
-/** Median times of the picluster plan and of its floor, measured interleaved in one process. */
-export async function evaluationOverhead(rounds = 21) {
-    const planned = (await planStack({ stack: "picluster" })).resources;
-    const floor = () =>
-        planProgram({
-            program: () => planned.forEach(register),
+/** A run of the floor program over a plan's resources, through the language host. */
+function floorOf(directory: string, resources: readonly PlannedResource[]) {
+    const file = path.join(directory, `plan-${resources.length}.json`);
+    fs.writeFileSync(file, JSON.stringify(resources));
+    return async () => {
+        const run = await runProgram({
+            ...monitorOptions("floor"),
+            programDirectory: PROJECT_ROOT,
+            entryPoint: "bin/bench/floor.js",
+            nodeArgs: ["--stack-trace-limit=0"],
+            env: { PICLUSTER_MESH_FLOOR_PLAN: file },
         });
-    const floorPlan = await floor();
-    if (floorPlan.resources.length !== planned.length) {
-        throw new Error(`the floor registered ${floorPlan.resources.length} of ${planned.length}`);
-    }
-    const programTimes: number[] = [];
-    const floorTimes: number[] = [];
+        if (run.exitCode !== 0 || run.recording.resources.length !== resources.length) {
+            throw new Error(
+                `the floor registered ${run.recording.resources.length} of ${resources.length}`,
+            );
+        }
+    };
+}
+
+/**
+ * The picluster program's cost per resource against the SDK floor's, both through the language
+ * host: the slope between the picluster stack and the same stack with `extra` generated
+ * namespaces, so that what a run pays once (the child's start-up, loading the SDKs, our config
+ * schema) does not count per resource. That fixed cost is reported beside it.
+ */
+export async function evaluationOverhead(rounds = 7, extra = 30) {
+    const [small, large] = [(await planned(0)).resources, (await planned(extra)).resources];
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "picluster-floor-"));
+    const runs = {
+        program: [() => planned(0), () => planned(extra)],
+        floor: [floorOf(directory, small), floorOf(directory, large)],
+    };
+    const times = { program: [[], []] as number[][], floor: [[], []] as number[][] };
     for (let round = 0; round < rounds; round++) {
-        programTimes.push(await time(() => planStack({ stack: "picluster" })));
-        floorTimes.push(await time(floor));
+        for (const kind of ["program", "floor"] as const) {
+            for (const size of [0, 1]) {
+                times[kind][size].push(await time(runs[kind][size]));
+            }
+        }
     }
-    const programMs = median(programTimes);
-    const floorMs = median(floorTimes);
-    return { resources: planned.length, programMs, floorMs, ratio: programMs / floorMs };
+    const [programSmall, programLarge] = times.program.map(median);
+    const [floorSmall, floorLarge] = times.floor.map(median);
+    const added = large.length - small.length;
+    const perResourceMs = (programLarge - programSmall) / added;
+    const floorPerResourceMs = (floorLarge - floorSmall) / added;
+    return {
+        resources: { small: small.length, large: large.length },
+        programMs: { small: programSmall, large: programLarge },
+        floorMs: { small: floorSmall, large: floorLarge },
+        perResourceMs,
+        floorPerResourceMs,
+        ratio: perResourceMs / floorPerResourceMs,
+        fixedMs: programSmall - floorSmall - small.length * (perResourceMs - floorPerResourceMs),
+    };
+}
+
+/** Median milliseconds for a compiled command to answer `--version`. */
+export function startupMs(script: string, rounds = 9): number {
+    const times: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+        const start = process.hrtime.bigint();
+        const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, script), "--version"]);
+        times.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (result.status !== 0) {
+            throw new Error(`${script} --version exited ${result.status}: ${result.stderr}`);
+        }
+    }
+    return median(times);
 }

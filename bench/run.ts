@@ -1,159 +1,25 @@
-// `npm run bench`: the figures and budgets of issue 7. Prints each figure as a JSON line, then a
-// table, and exits 1 when a figure misses its budget. A script, not a test: the figures depend on
-// the machine, so `npm test` never times anything.
-import { spawnSync } from "child_process";
-import * as os from "os";
-import * as path from "path";
-import { installCriticalPath } from "../harness/criticalPath";
-import { planStack, PROJECT_ROOT } from "../harness/stack";
-import { planInventory } from "../harness/engine";
-import { evaluate } from "../policies/core";
-import { rules } from "../policies/rules";
-import { lintBenchmark } from "./lint";
-import { evaluationOverhead } from "./overhead";
-import { generatedPlan } from "./policies";
-import { planAndCheck } from "./scale";
-import { median, time } from "./timing";
+// `npm run bench`: the figures and budgets of the project. Prints each figure as a JSON line, then
+// a table, and exits 1 when a figure misses its budget. A script, not a test: the figures depend
+// on the machine, so `npm test` never times anything.
+import { Command, parseCommand, runScript } from "../scripts/cli";
 
-interface Figure {
-    name: string;
-    value: number;
-    unit: string;
-    budget: string;
-    ok: boolean;
-    detail?: Record<string, unknown>;
-}
+export const BENCH: Command = {
+    name: "bench",
+    usage: "usage: npm run bench",
+    summary:
+        "Measures the figures the project budgets (critical path, start-up, plan cost, scale, policy core, mesh-lint, test suite) and exits 1 when one misses its budget.",
+    options: {},
+};
 
-const figures: Figure[] = [];
-
-function record(figure: Figure): void {
-    figures.push(figure);
-    console.log(JSON.stringify(figure));
-}
-
-/** Median milliseconds of the policy core (every rule) over a generated plan of `count`. */
-async function policyCore(count: number): Promise<number> {
-    const plan = generatedPlan(count);
-    const inventory = planInventory(plan);
-    const times: number[] = [];
-    for (let round = 0; round < 5; round++) {
-        times.push(await time(() => evaluate(inventory, rules)));
+export async function main(argv: string[]): Promise<number> {
+    const parsed = parseCommand(BENCH, argv);
+    if ("exitCode" in parsed) {
+        return parsed.exitCode;
     }
-    return median(times);
+    const { measure } = await import("./measure");
+    return measure();
 }
 
-async function main(): Promise<number> {
-    // 1. Install critical path.
-    const path1 = installCriticalPath((await planStack({ stack: "picluster" })).resources);
-    const expected = [
-        ["cilium-release", "istio-base"],
-        ["istio-cni", "istio-istiod"],
-        ["istio-ztunnel"],
-    ];
-    const onPath = path1.steps.map((step) => step.filter((name) => expected.flat().includes(name)));
-    record({
-        name: "install critical path (Helm releases waited for in sequence)",
-        value: path1.steps.length,
-        unit: "releases",
-        budget: "= 3: Cilium or base, then cni or istiod, then ztunnel",
-        ok: path1.steps.length === 3 && JSON.stringify(onPath) === JSON.stringify(expected),
-        detail: { chain: path1.chain, steps: path1.steps },
-    });
-
-    // 2. Evaluation overhead against the SDK's floor.
-    const overhead = await evaluationOverhead();
-    record({
-        name: "evaluation overhead (picluster program / same resources registered directly)",
-        value: Number(overhead.ratio.toFixed(2)),
-        unit: "ratio",
-        budget: "<= 1.3",
-        ok: overhead.ratio <= 1.3,
-        detail: overhead,
-    });
-
-    // 3. Scale: 500 generated namespaces of 4 exceptions, plan and policies.
-    await planAndCheck(5); // warm-up: module loading is not the program's cost
-    const small = await planAndCheck(50);
-    const large = await planAndCheck(500);
-    record({
-        name: "plan + policies, 500 namespaces x 4 exceptions",
-        value: Math.round(large.ms),
-        unit: "ms",
-        budget: "< 15000",
-        ok: large.ms < 15000 && large.violations === 0,
-        detail: large,
-    });
-    record({
-        name: "plan + policies growth, 500 / 50 namespaces",
-        value: Number((large.ms / small.ms).toFixed(1)),
-        unit: "ratio",
-        budget: "<= 12",
-        ok: large.ms / small.ms <= 12,
-        detail: { small, large },
-    });
-
-    // 4. The policy core on 10,000 resources and mesh-lint on 10,000 YAML documents.
-    await policyCore(1000);
-    const core1k = await policyCore(1000);
-    const core10k = await policyCore(10000);
-    record({
-        name: "policy core, 10,000 resources",
-        value: Math.round(core10k),
-        unit: "ms",
-        budget: "< 2000, growth 10k / 1k <= 12",
-        ok: core10k < 2000 && core10k / core1k <= 12,
-        detail: { "1000": core1k, "10000": core10k },
-    });
-    const lint1k = await lintBenchmark(1000, 3);
-    const lint10k = await lintBenchmark(10000, 3);
-    const lintTotal = (t: { readMs: number; rulesMs: number }) => t.readMs + t.rulesMs;
-    record({
-        name: "mesh-lint, 10,000 YAML documents",
-        value: Math.round(lintTotal(lint10k)),
-        unit: "ms",
-        budget: "< 2000, growth 10k / 1k <= 12",
-        ok: lintTotal(lint10k) < 2000 && lintTotal(lint10k) / lintTotal(lint1k) <= 12,
-        detail: { "1000": lint1k, "10000": lint10k },
-    });
-
-    // 5. The test suite's wall time, as `npm run unit` runs it.
-    const start = process.hrtime.bigint();
-    const unit = spawnSync(
-        path.join(PROJECT_ROOT, "node_modules/.bin/mocha"),
-        ["--reporter", "dot"],
-        {
-            cwd: PROJECT_ROOT,
-            encoding: "utf8",
-        },
-    );
-    const suiteMs = Number(process.hrtime.bigint() - start) / 1e6;
-    record({
-        name: "test suite wall time (npm run unit)",
-        value: Math.round(suiteMs),
-        unit: "ms",
-        budget: "< 60000",
-        ok: unit.status === 0 && suiteMs < 60000,
-        detail: { exitCode: unit.status },
-    });
-
-    console.log(
-        `\nmachine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown CPU"}, ` +
-            `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`,
-    );
-    console.log("| figure | value | budget | |");
-    console.log("| --- | --- | --- | --- |");
-    for (const f of figures) {
-        console.log(
-            `| ${f.name} | ${f.value} ${f.unit} | ${f.budget} | ${f.ok ? "ok" : "MISSED"} |`,
-        );
-    }
-    return figures.every((f) => f.ok) ? 0 : 1;
+if (require.main === module) {
+    runScript(main, 1);
 }
-
-main().then(
-    (code) => (process.exitCode = code),
-    (error) => {
-        console.error(error);
-        process.exitCode = 1;
-    },
-);

@@ -15,6 +15,11 @@ export class ConfigError extends pulumi.RunError {
     }
 }
 
+/** Whether a message is a ConfigError's: every one names the config it rejects first. */
+export function isConfigErrorMessage(message: string): boolean {
+    return /^Invalid config[ :]/.test(message);
+}
+
 /** Parses and validates raw config values (keys without the project prefix). Pure. */
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });

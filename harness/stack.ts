@@ -4,10 +4,15 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT } from "../config/schema";
 import { isRecord } from "../policies/core";
-import { Plan, planProgram, SECRET_MASK } from "./runtime/plan";
+import { isConfigErrorMessage } from "../config/load";
+import { PROJECT_ROOT } from "./project";
+import { ConfigTooLargeError, EXIT_ALREADY_LOGGED, runProgram } from "./runtime/langhost";
+import { monitorOptions, Plan, planOf, planProgram, SECRET_MASK } from "./runtime/plan";
 
-/** The project's root directory (where Pulumi.yaml lives). */
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+export { PROJECT_ROOT };
+
+/** The program as the language host runs it here: compiled by `npm run build`. */
+export const COMPILED_PROGRAM = "bin/index.js";
 
 /** A stack file's config, as the Pulumi CLI would hand it to the program. */
 export interface StackSettings {
@@ -114,6 +119,11 @@ export interface PlanStackOptions {
     stackFile?: string;
     /** Changes the stack's config before the program runs (tests use it for variants). */
     edit?: (config: Record<string, unknown>) => void;
+    /**
+     * Run the program in this process against the same recording monitor, instead of launching
+     * it as the language host does: for tests that plan many variants.
+     */
+    inProcess?: boolean;
 }
 
 /** The stack a settings file belongs to, as its name `Pulumi.<stack>.yaml` says. */
@@ -121,18 +131,64 @@ export function stackNameOf(file: string | undefined): string | undefined {
     return file === undefined ? undefined : /^Pulumi\.(.+)\.ya?ml$/.exec(path.basename(file))?.[1];
 }
 
-/** Plans index.ts with a stack's config. */
+/**
+ * The program failed: it threw, or Pulumi refused it. The message is what the program logged,
+ * as `pulumi up` would show it.
+ */
+export class ProgramError extends Error {
+    constructor(
+        message: string,
+        /** Whether the program refused its stack config (a ConfigError), before registering anything. */
+        readonly badConfig: boolean,
+    ) {
+        super(message);
+        this.name = "ProgramError";
+    }
+}
+
+/** ANSI colour codes, which the SDK puts into the errors it logs. */
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** Plans the program with a stack's config, launched as the Pulumi CLI launches it. */
 export async function planStack(options: PlanStackOptions = {}): Promise<Plan> {
     const stack = options.stack ?? stackNameOf(options.stackFile) ?? "picluster";
     const settings = readStackFile(options.stackFile ?? stackFilePath(stack));
     const config = structuredClone(settings.config);
     options.edit?.(config);
-    // index.ts exports the program as a function: each plan calls it against a fresh runtime.
-    const program = require(path.join(PROJECT_ROOT, "index")) as () => unknown;
-    return planProgram({
-        stack,
-        config: serializeConfig(config),
-        secretKeys: settings.secretKeys,
-        program,
+    if (options.inProcess) {
+        // index.ts exports the program as a function: each plan calls it against a fresh runtime.
+        const program = require("../index") as () => unknown;
+        return planProgram({
+            stack,
+            config: serializeConfig(config),
+            secretKeys: settings.secretKeys,
+            program,
+        });
+    }
+    const run = await runProgram({
+        ...monitorOptions(stack, serializeConfig(config), settings.secretKeys),
+        programDirectory: PROJECT_ROOT,
+        entryPoint: COMPILED_PROGRAM,
+        // Stack captures for every promise are what the child spends most of its time on; the
+        // one-line messages here never show them (as Pulumi.yaml's runtime nodeargs would set it).
+        nodeArgs: ["--stack-trace-limit=0"],
+    }).catch((error: unknown) => {
+        throw error instanceof ConfigTooLargeError ? new ProgramError(error.message, true) : error;
     });
+    if (run.exitCode === 0) {
+        return planOf(stack, run.recording);
+    }
+    const errors = run.recording.logs.filter((log) => log.severity === "error");
+    const message = errors.map((log) => log.message.replace(ANSI, "").trim()).join("\n");
+    if (run.timedOut) {
+        throw new ProgramError(`the program did not finish within its timeout`, false);
+    }
+    if (run.exitCode === EXIT_ALREADY_LOGGED && message !== "") {
+        throw new ProgramError(message, isConfigErrorMessage(message));
+    }
+    const detail = run.stderr.trim() || message;
+    throw new ProgramError(
+        `the program exited with code ${run.exitCode}${detail ? `: ${detail}` : ""}`,
+        false,
+    );
 }

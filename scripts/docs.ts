@@ -3,11 +3,11 @@
 // A test fails when a section is stale, so the docs cannot drift from what they describe.
 import * as fs from "fs";
 import * as path from "path";
-import { PROJECT_ROOT } from "../harness/stack";
+import { PROJECT_ROOT } from "../harness/project";
 import { catalogue } from "../policies/catalogue";
 import { CatalogueEntry } from "../policies/core";
 import { markdownTable } from "../report/markdown";
-import { runScript } from "./cli";
+import { Command, parseCommand, runScript } from "./cli";
 import { sectionOf, withSection } from "./sections";
 
 /**
@@ -97,7 +97,19 @@ export const SECTIONS: readonly Section[] = [
     { file: "docs/architecture.md", name: "layers", render: layerDiagram },
 ];
 
-export async function main(): Promise<number> {
+export const DOCS: Command = {
+    name: "docs",
+    usage: "usage: npm run docs",
+    summary:
+        "Writes the sections of README.md and docs/ that are generated from the code: the rule table from the catalogue, the layer drawing from the architecture's import rules.",
+    options: {},
+};
+
+export async function main(argv: string[]): Promise<number> {
+    const parsed = parseCommand(DOCS, argv);
+    if ("exitCode" in parsed) {
+        return parsed.exitCode;
+    }
     for (const section of SECTIONS) {
         const file = path.join(PROJECT_ROOT, section.file);
         const text = fs.readFileSync(file, "utf8");

@@ -1,32 +1,35 @@
 // `npm run --silent mesh-lint -- [--json] PATH...`
 // Runs the policy pack's rules over plain Kubernetes YAML (files and directories, Kustomize and
 // Flux trees, Helm-rendered output) and prints the findings grouped by file.
-import { UnusableInputError } from "../policies/adapters/yaml";
-import { lintDocument, lintPaths, renderText } from "../lint/lint";
-import { hasMandatory } from "../policies/core";
-import { parseCommandLine, runScript } from "./cli";
+import { Command, parseCommand, runScript } from "./cli";
 
 /** Exit codes: 0 no mandatory finding, 1 a mandatory finding, 2 unusable input. */
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_UNUSABLE = 2;
 
-const USAGE = "usage: npm run --silent mesh-lint -- [--json] PATH...";
+export const MESH_LINT: Command = {
+    name: "mesh-lint",
+    usage: "usage: npm run --silent mesh-lint -- [--json] PATH...",
+    summary:
+        "Runs the policy pack's rules over Kubernetes YAML: files and directories, Kustomize and Flux trees, Helm-rendered output. Exits 0 when no finding is mandatory, 1 when one is, 2 on input it cannot read.",
+    options: { json: { type: "boolean", description: "Print the findings as JSON." } },
+    positionals: "PATH...  YAML files and directories (searched for .yaml and .yml files).",
+};
 
 export async function main(argv: string[]): Promise<number> {
-    const parsed = parseCommandLine("mesh-lint", {
-        args: argv,
-        options: { json: { type: "boolean" } },
-        allowPositionals: true,
-    });
-    if (!parsed) {
-        return EXIT_UNUSABLE;
+    const parsed = parseCommand(MESH_LINT, argv);
+    if ("exitCode" in parsed) {
+        return parsed.exitCode;
     }
     const { values, positionals } = parsed;
     if (positionals.length === 0) {
-        console.error(`mesh-lint: no path given; ${USAGE}`);
+        console.error(`mesh-lint: no path given; ${MESH_LINT.usage}`);
         return EXIT_UNUSABLE;
     }
+    const { UnusableInputError } = await import("../policies/adapters/yaml");
+    const { lintDocument, lintPaths, renderText } = await import("../lint/lint");
+    const { hasMandatory } = await import("../policies/core");
     let result;
     try {
         result = lintPaths(positionals);

@@ -4,27 +4,28 @@
 // mesh-report markers (a test fails when that section is stale).
 import * as fs from "fs";
 import * as path from "path";
-import { meshView } from "../components/mesh";
-import { meshNamespaceArgs } from "../program/args";
-import { ConfigError, parseStackConfig } from "../config/load";
-import {
-    PROJECT_ROOT,
-    projectConfig,
-    readStackFile,
-    StackFileError,
-    stackFilePath,
-} from "../harness/stack";
-import { UnusableInputError } from "../policies/adapters/yaml";
-import { renderReport } from "../report/markdown";
-import { meshReport, reportOf } from "../report/model";
-import { readYamlInput } from "../policies/adapters/yaml";
-import { parseCommandLine, runScript } from "./cli";
+import { PROJECT_ROOT } from "../harness/project";
+import { Command, parseCommand, runScript } from "./cli";
 import { sectionOf, withSection } from "./sections";
 
 export const EXIT_OK = 0;
 export const EXIT_UNUSABLE = 2;
 
-const USAGE = "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]";
+export const MESH_REPORT: Command = {
+    name: "mesh-report",
+    usage: "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]",
+    summary:
+        "Prints the mesh's effective mTLS as a Markdown table and a Mermaid diagram, from a stack's config or from YAML files. Exits 0, or 2 on input it cannot use.",
+    options: {
+        stack: { type: "string", description: "The stack: Pulumi.<NAME>.yaml." },
+        "write-readme": {
+            type: "boolean",
+            description: "Write the stack's report into README.md between its markers.",
+        },
+    },
+    positionals: "PATH...  YAML files and directories, instead of a stack.",
+};
+const USAGE = MESH_REPORT.usage;
 
 export const README = path.join(PROJECT_ROOT, "README.md");
 /** The README section that holds the stack's report. */
@@ -35,6 +36,12 @@ export const README_SECTION = "mesh-report";
  * order its config lists them (the view behind the `mesh` stack output).
  */
 export async function stackReport(stackFile: string): Promise<string> {
+    const { meshView } = await import("../components/mesh");
+    const { parseStackConfig } = await import("../config/load");
+    const { projectConfig, readStackFile } = await import("../harness/stack");
+    const { meshNamespaceArgs } = await import("../program/args");
+    const { renderReport } = await import("../report/markdown");
+    const { reportOf } = await import("../report/model");
     const stackConfig = parseStackConfig(projectConfig(readStackFile(stackFile)));
     return renderReport(
         reportOf(
@@ -47,20 +54,20 @@ export async function stackReport(stackFile: string): Promise<string> {
 }
 
 /** The report of YAML files and directories, with the reasons their objects carry. */
-export function yamlReport(paths: readonly string[]): string {
+export async function yamlReport(paths: readonly string[]): Promise<string> {
+    const { readYamlInput } = await import("../policies/adapters/yaml");
+    const { renderReport } = await import("../report/markdown");
+    const { meshReport } = await import("../report/model");
     return renderReport(meshReport(readYamlInput(paths).inventory));
 }
 
 export async function main(argv: string[]): Promise<number> {
-    const parsed = parseCommandLine("mesh-report", {
-        args: argv,
-        options: { stack: { type: "string" }, "write-readme": { type: "boolean" } },
-        allowPositionals: true,
-    });
-    if (!parsed) {
-        return EXIT_UNUSABLE;
+    const parsed = parseCommand(MESH_REPORT, argv);
+    if ("exitCode" in parsed) {
+        return parsed.exitCode;
     }
-    const { values, positionals } = parsed;
+    const { positionals } = parsed;
+    const values = parsed.values as { stack?: string; "write-readme"?: boolean };
     if ((values.stack === undefined) === (positionals.length === 0)) {
         console.error(`mesh-report: give either --stack or paths; ${USAGE}`);
         return EXIT_UNUSABLE;
@@ -69,12 +76,15 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`mesh-report: --write-readme takes the report of a stack; ${USAGE}`);
         return EXIT_UNUSABLE;
     }
+    const { ConfigError } = await import("../config/load");
+    const { UnusableInputError } = await import("../policies/adapters/yaml");
+    const { StackFileError, stackFilePath } = await import("../harness/stack");
     let report: string;
     try {
         report =
             values.stack !== undefined
                 ? await stackReport(stackFilePath(values.stack))
-                : yamlReport(positionals);
+                : await yamlReport(positionals);
     } catch (error) {
         if (
             error instanceof ConfigError ||

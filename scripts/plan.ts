@@ -2,12 +2,9 @@
 // Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
 // and what the policy pack (policies/) reports about it.
 import * as fs from "fs";
-import { ConfigError } from "../config/load";
-import { Plan, PlannedResource } from "../harness/runtime/plan";
-import { PolicyConfigError, PolicyPackConfig, PolicyRun, runPolicies } from "../harness/engine";
-import { planStack, StackFileError } from "../harness/stack";
-import { hasMandatory } from "../policies/core";
-import { parseCommandLine, runScript } from "./cli";
+import type { PolicyPackConfig, PolicyRun } from "../harness/engine";
+import type { Plan, PlannedResource } from "../harness/runtime/plan";
+import { Command, parseCommand, runScript } from "./cli";
 
 /**
  * Exit codes: 0 planned, 1 failed or a mandatory policy violation, 2 unusable input (bad config,
@@ -102,29 +99,48 @@ export function renderViolations(plan: Plan, policies: PolicyRun): string {
     return lines.join("\n");
 }
 
-function readPolicyConfig(file: string): PolicyPackConfig {
-    const text = fs.readFileSync(file, "utf8");
-    try {
-        return text.trim() === "" ? {} : JSON.parse(text);
-    } catch (error) {
-        throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
-    }
-}
+export const PLAN: Command = {
+    name: "plan",
+    usage: "usage: npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]",
+    summary:
+        "Plans what `pulumi up` would register for a stack, running the program as the Pulumi CLI runs it, and runs the policy pack over the plan. Exits 0 when planned, 1 on a failure or a mandatory policy violation, 2 on input it cannot use.",
+    options: {
+        stack: {
+            type: "string",
+            description: "The stack: Pulumi.<NAME>.yaml. Defaults to picluster.",
+        },
+        "stack-file": { type: "string", description: "A stack settings file to read instead." },
+        "policy-config": {
+            type: "string",
+            description:
+                "The policy pack's config, as `pulumi preview --policy-pack-config` takes it.",
+        },
+        json: { type: "boolean", description: "Print the plan and the violations as JSON." },
+    },
+};
 
 export async function main(argv: string[]): Promise<number> {
-    const parsed = parseCommandLine("plan", {
-        args: argv,
-        options: {
-            stack: { type: "string" },
-            "stack-file": { type: "string" },
-            "policy-config": { type: "string" },
-            json: { type: "boolean" },
-        },
-    });
-    if (!parsed) {
-        return EXIT_USAGE;
+    const parsed = parseCommand(PLAN, argv);
+    if ("exitCode" in parsed) {
+        return parsed.exitCode;
     }
-    const { values } = parsed;
+    const values = parsed.values as {
+        stack?: string;
+        "stack-file"?: string;
+        "policy-config"?: string;
+        json?: boolean;
+    };
+    const { PolicyConfigError, runPolicies } = await import("../harness/engine");
+    const { planStack, ProgramError, StackFileError } = await import("../harness/stack");
+    const { hasMandatory } = await import("../policies/core");
+    const readPolicyConfig = (file: string): PolicyPackConfig => {
+        const text = fs.readFileSync(file, "utf8");
+        try {
+            return text.trim() === "" ? {} : JSON.parse(text);
+        } catch (error) {
+            throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
+        }
+    };
     let plan: Plan;
     let policies: PolicyRun;
     try {
@@ -134,9 +150,10 @@ export async function main(argv: string[]): Promise<number> {
         plan = await planStack({ stack: values.stack, stackFile: values["stack-file"] });
         policies = await runPolicies(plan, { config: policyConfig });
     } catch (error) {
-        if (error instanceof ConfigError) {
-            console.error(error.message);
-            return EXIT_USAGE;
+        if (error instanceof ProgramError) {
+            // A rejected config is the user's input (2); anything else, the program failing (1).
+            console.error(error.badConfig ? error.message : `plan: ${error.message}`);
+            return error.badConfig ? EXIT_USAGE : EXIT_FAILED;
         }
         if (error instanceof StackFileError) {
             console.error(`plan: ${error.message}`);

@@ -61,9 +61,13 @@ export const RELEASE = "kubernetes:helm.sh/v3:Release";
 /** The test suite's own full stack: the Pi Cluster's configuration, independent of Pulumi.picluster.yaml. */
 export const REFERENCE_STACK = path.join(__dirname, "fixtures", "stacks", "Pulumi.reference.yaml");
 
-/** Plans the program with the reference stack's config, changed by `edit` when given. */
+/**
+ * Plans the program with the reference stack's config, changed by `edit` when given, in this
+ * process against the recording monitor (test/picluster.spec.ts shows that launching the program
+ * as the Pulumi CLI does plans the same).
+ */
 export function planReference(edit?: PlanStackOptions["edit"]): Promise<Plan> {
-    return planStack({ stackFile: REFERENCE_STACK, edit });
+    return planStack({ stackFile: REFERENCE_STACK, edit, inProcess: true });
 }
 
 /** The reference stack's config without the project prefix, as parseStackConfig takes it. */

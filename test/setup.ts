@@ -1,5 +1,5 @@
-// Loaded by mocha before every spec (see .mocharc.json). The Pulumi mock runtime itself is set up
-// per plan by harness/plan.ts, the one mock setup every test shares.
+// Loaded by mocha before every spec (see .mocharc.js). The Pulumi mock runtime itself is set up
+// per plan by harness/runtime/plan.ts, the one mock setup every test shares.
 import * as chai from "chai";
 
 chai.config.truncateThreshold = 0;

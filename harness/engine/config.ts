@@ -3,8 +3,8 @@
 // validated against each policy's schema.
 import { EnforcementLevel } from "@pulumi/policy";
 import { z } from "zod";
-import { MeshPolicy } from "../../policies/crossguard";
 import { PACK_NAME } from "../../policies/policies";
+import { isRecord } from "../../policies/core";
 
 /** The `--policy-pack-config` file's shape: policy name (or "all") → level or settings. */
 export type PolicyPackConfig = Record<
@@ -20,16 +20,29 @@ export class PolicyConfigError extends Error {
     }
 }
 
+/**
+ * What reconciling needs of a policy: the pack's own policy objects in process, or the policy
+ * infos a pack reports over the analyzer protocol.
+ */
+export interface PolicyDeclaration {
+    readonly name: string;
+    readonly enforcementLevel?: EnforcementLevel;
+    readonly configSchema?: {
+        readonly properties?: Readonly<Record<string, unknown>>;
+        readonly required?: readonly string[];
+    };
+}
+
 const LEVELS: readonly string[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-interface ResolvedConfig {
+export interface ResolvedConfig {
     enforcementLevel: EnforcementLevel;
     properties: Record<string, unknown>;
 }
 
 /** The CLI's ReconcilePolicyPackConfig: defaults, then the user's config, then validation. */
 export function reconcileConfig(
-    policies: readonly MeshPolicy[],
+    policies: readonly PolicyDeclaration[],
     packLevel: EnforcementLevel,
     config: PolicyPackConfig = {},
 ): Map<string, ResolvedConfig> {
@@ -37,7 +50,7 @@ export function reconcileConfig(
     for (const policy of policies) {
         const properties = Object.fromEntries(
             Object.entries(policy.configSchema?.properties ?? {})
-                .filter(([, schema]) => typeof schema === "object" && "default" in schema)
+                .filter(([, schema]) => isRecord(schema) && "default" in schema)
                 .map(([key, schema]) => [
                     key,
                     structuredClone((schema as { default: unknown }).default),

@@ -21,7 +21,9 @@ import {
 import { MeshPolicy } from "../../policies/crossguard";
 import { PACK_NAME, policies as packPolicies } from "../../policies/policies";
 import { catalogue } from "../../policies/catalogue";
+import { packVersion } from "../project";
 import { Plan, PlannedResource } from "../runtime/plan";
+import { policyValue } from "../runtime/wire";
 import { PolicyPackConfig, reconcileConfig } from "./config";
 
 /** One reported violation. */
@@ -81,13 +83,15 @@ type PropsOf = (resource: PlannedResource) => Record<string, unknown>;
 
 /**
  * The engine deserializes props afresh for every policy; policies only read them, so one copy
- * per resource serves a whole run (and the next run copies again).
+ * per resource serves a whole run (and the next run copies again). A copy holds what the pack
+ * would deserialize: masked secrets as the mask, `[unknown]` as the unknown sentinel.
  */
 function propsPerRun(): PropsOf {
     const copies = new Map<PlannedResource, Record<string, unknown>>();
     return (resource) => {
         const props =
-            copies.get(resource) ?? unknownCheckingProxy(structuredClone(resource.inputs));
+            copies.get(resource) ??
+            unknownCheckingProxy(policyValue(resource.inputs) as Record<string, unknown>);
         copies.set(resource, props);
         return props;
     };
@@ -151,6 +155,11 @@ function providerOf(
 
 const codes = new Map(Object.values(catalogue).map((entry) => [entry.name, entry.code]));
 
+/** The catalogue code of a policy (its name when the catalogue has none). */
+export function codeOf(policy: string): string {
+    return codes.get(policy) ?? policy;
+}
+
 /** Runs the pack's policies over a plan. Throws {@link PolicyConfigError} for a bad config. */
 export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise<PolicyRun> {
     const policies = options.policies ?? packPolicies;
@@ -160,6 +169,7 @@ export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise
     let stack: PolicyResource[] | undefined;
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const propsOf = propsPerRun();
+    const version = packVersion();
     for (const policy of policies) {
         const resolved = config.get(policy.name)!;
         if (resolved.enforcementLevel === "disabled") {
@@ -174,7 +184,7 @@ export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise
             reportedLevel: Violation["level"] = level,
         ) =>
             run.violations.push({
-                code: codes.get(policy.name) ?? policy.name,
+                code: codeOf(policy.name),
                 policy: policy.name,
                 level: reportedLevel,
                 ...(urn && { urn }),
@@ -188,7 +198,8 @@ export async function runPolicies(plan: Plan, options: RunOptions = {}): Promise
                 if (error instanceof NotApplicableSignal) {
                     run.notApplicable.push({ policy: policy.name, urn, reason: error.reason });
                 } else if (error instanceof UnknownValueError) {
-                    const from = `policy '${policy.name}' from policy pack '${PACK_NAME}'`;
+                    const pack = `'${PACK_NAME}@v${version}'`;
+                    const from = `policy '${policy.name}' from policy pack ${pack}`;
                     record(
                         urn,
                         `can't run ${from} during preview: ${(error as Error).message}`,

@@ -1,7 +1,14 @@
-// The command-line entry points as a user runs them: a separate process writing into a pipe.
+// The compiled commands as a user runs them (`npm test` builds them first): a separate process
+// writing into a pipe.
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import { PROJECT_ROOT } from "../../harness/stack";
+import { BENCH } from "../../bench/run";
+import { helpText } from "../../scripts/cli";
+import { DOCS } from "../../scripts/docs";
+import { MESH_LINT } from "../../scripts/meshLint";
+import { MESH_REPORT } from "../../scripts/meshReport";
+import { PLAN } from "../../scripts/plan";
 import { REFERENCE_STACK } from "../helpers";
 
 const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
@@ -11,9 +18,7 @@ const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
  * cuts off output still draining, which Node's own spawnSync pipes do not show.
  */
 function run(script: string, args: string[]) {
-    const command = [process.execPath, "-r", "ts-node/register/transpile-only", script, ...args]
-        .map(quote)
-        .join(" ");
+    const command = [process.execPath, script, ...args].map(quote).join(" ");
     const result = spawnSync("bash", ["-c", `set -o pipefail; ${command} | cat`], {
         cwd: PROJECT_ROOT,
         encoding: "utf8",
@@ -26,7 +31,7 @@ describe("the command-line entry points", function () {
     this.timeout(60000);
 
     it("write the whole plan into a pipe and exit 0 for the clean reference stack", () => {
-        const { code, stdout, stderr } = run("scripts/plan.ts", [
+        const { code, stdout, stderr } = run("bin/scripts/plan.js", [
             "--stack-file",
             REFERENCE_STACK,
             "--json",
@@ -42,8 +47,30 @@ describe("the command-line entry points", function () {
 
     it("lint the corrected Flux tree clean and exit 0", () => {
         const tree = "test/fixtures/flux/corrected";
-        const { code, stdout } = run("scripts/meshLint.ts", ["--json", tree]);
+        const { code, stdout } = run("bin/scripts/meshLint.js", ["--json", tree]);
         expect(JSON.parse(stdout)).to.deep.equal({ findings: [] });
         expect(code).to.equal(0);
     });
+
+    const commands = [
+        ["bin/scripts/plan.js", "plan", PLAN],
+        ["bin/scripts/meshLint.js", "mesh-lint", MESH_LINT],
+        ["bin/scripts/meshReport.js", "mesh-report", MESH_REPORT],
+        ["bin/scripts/docs.js", "docs", DOCS],
+        ["bin/bench/run.js", "bench", BENCH],
+    ] as const;
+    for (const [script, name, command] of commands) {
+        it(`make ${name} answer --help with its usage and options, and --version`, () => {
+            const help = run(script, ["--help"]);
+            expect([help.code, help.stderr]).to.deep.equal([0, ""]);
+            expect(help.stdout).to.equal(`${helpText(command)}\n`);
+            expect(help.stdout.split("\n")[0]).to.match(/^usage: npm run /);
+            expect(help.stdout).to.contain("  --version");
+            const version = run(script, ["--version"]);
+            expect([version.code, version.stdout]).to.deep.equal([
+                0,
+                `${name} (picluster-mesh) 0.1.0\n`,
+            ]);
+        });
+    }
 });

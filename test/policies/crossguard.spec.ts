@@ -11,6 +11,7 @@ import {
 } from "@pulumi/policy";
 import { expect } from "chai";
 import { reconcileConfig, runPolicies } from "../../harness/engine";
+import { packVersion } from "../../harness/project";
 import { policies } from "../../policies/policies";
 import { writtenResources } from "../../harness/runtime/written";
 import { fixturePlan } from "./fixtures";
@@ -186,7 +187,8 @@ describe("the policies through CrossGuard's entry points", () => {
     });
 
     it("degrade to an advisory `can't run during preview` when a value they read is unknown", async () => {
-        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        // What a plan records for a value the provider computes during preview.
+        const unknown = "[unknown]";
         const plan = fixturePlan(
             [{ ...permissiveKafka, spec: { mtls: { mode: unknown } } }],
             "inline",
@@ -200,14 +202,14 @@ describe("the policies through CrossGuard's entry points", () => {
                 policy: "peerauthentication-disallow-disable",
                 level: "advisory",
                 urn: plan.resources[0].urn,
-                message:
-                    "can't run policy 'peerauthentication-disallow-disable' from policy pack 'picluster-mesh' during preview: string value at .spec.mtls.mode can't be known during preview",
+                message: `can't run policy 'peerauthentication-disallow-disable' from policy pack 'picluster-mesh@v${packVersion()}' during preview: string value at .spec.mtls.mode can't be known during preview`,
             },
         ]);
     });
 
     it("read only what they judge, so an unknown value elsewhere does not stop a stack policy", async () => {
-        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        // What a plan records for a value the provider computes during preview.
+        const unknown = "[unknown]";
         const plan = fixturePlan(
             [
                 {

@@ -5,7 +5,7 @@ import * as path from "path";
 import { stringify } from "yaml";
 import { Plan } from "../../harness/runtime/plan";
 import { PolicyConfigError, runPolicies, Violation } from "../../harness/engine";
-import { planStack, readStackFile } from "../../harness/stack";
+import { readStackFile } from "../../harness/stack";
 import { main as plan } from "../../scripts/plan";
 import {
     inputsOf,
@@ -88,11 +88,8 @@ describe("the policy pack against the reference stack", () => {
     });
 
     it("leaves an exception without a selector to the config schema, which rejects it first", async () => {
-        const planning = planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                delete meshNamespace(config, "keycloak").exceptions[0].selector;
-            },
+        const planning = planReference((config) => {
+            delete meshNamespace(config, "keycloak").exceptions[0].selector;
         });
         // peerauthentication-require-valid-mtls judges such a policy in its fixture PMX003/fail.yaml.
         await planning.then(
@@ -270,11 +267,8 @@ describe("the policy pack against the reference stack", () => {
     });
 
     it("runs with the engine's levels: `all` overrides every policy, `disabled` skips one", async () => {
-        const changed = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config: Config) => {
-                config["picluster-mesh:kiali"].auth = { strategy: "anonymous" };
-            },
+        const changed = await planReference((config: Config) => {
+            config["picluster-mesh:kiali"].auth = { strategy: "anonymous" };
         });
         const advisory = await runPolicies(changed, { config: { all: "advisory" } });
         expect(advisory.violations.find((v) => v.code === "PMX050")?.level).to.equal("advisory");

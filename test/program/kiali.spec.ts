@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { PROJECT } from "../../config/schema";
 import { Plan } from "../../harness/runtime/plan";
-import { planStack } from "../../harness/stack";
 import {
     referenceExternalSecretSpec,
     referenceKeycloakClient,
@@ -10,7 +9,6 @@ import {
 import {
     inputsOf,
     planReference,
-    REFERENCE_STACK,
     RELEASE,
     resourceNamed,
     resourcesOfType,
@@ -124,12 +122,9 @@ describe("Kiali in the reference stack", () => {
     });
 
     it("rotates the client secret everywhere with one config change: new secret, Vault and Keycloak, Secret refresh, Kiali restart", async () => {
-        const rotated = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                const kiali = config[`${PROJECT}:kiali`] as { auth: { openid: object } };
-                kiali.auth.openid = { ...kiali.auth.openid, rotation: "2026-11" };
-            },
+        const rotated = await planReference((config) => {
+            const kiali = config[`${PROJECT}:kiali`] as { auth: { openid: object } };
+            kiali.auth.openid = { ...kiali.auth.openid, rotation: "2026-11" };
         });
         const label = { "picluster-mesh/secret-rotation": "2026-11" };
         expect(inputsOf(resourceNamed(rotated, "kiali-oidc-client-secret")).keepers).to.deep.equal({
@@ -155,12 +150,9 @@ describe("Kiali in the reference stack", () => {
 
 describe("Kiali's sign-in strategies", () => {
     it("passes the Vault token and Keycloak client secret from secret config to the providers, masked", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                config[`${PROJECT}:vaultToken`] = "hvs.vault-token-value";
-                config[`${PROJECT}:keycloakClientSecret`] = "keycloak-secret-value";
-            },
+        const plan = await planReference((config) => {
+            config[`${PROJECT}:vaultToken`] = "hvs.vault-token-value";
+            config[`${PROJECT}:keycloakClientSecret`] = "keycloak-secret-value";
         });
         expect(inputsOf(resourceNamed(plan, "vault")).token).to.equal("[secret]");
         expect(inputsOf(resourceNamed(plan, "keycloak")).clientSecret).to.equal("[secret]");

@@ -2,16 +2,8 @@ import { expect } from "chai";
 import { PeerAuthentication } from "../../components/mesh";
 import { PROJECT } from "../../config/schema";
 import { Plan, PlannedResource } from "../../harness/runtime/plan";
-import { planStack } from "../../harness/stack";
 import { MeshSummary } from "../../report/summary";
-import {
-    inputsOf,
-    planReference,
-    REFERENCE_STACK,
-    resourceNamed,
-    resourcesOfType,
-    waitsFor,
-} from "../helpers";
+import { inputsOf, planReference, resourceNamed, resourcesOfType, waitsFor } from "../helpers";
 
 const PEER_AUTHENTICATION = "kubernetes:security.istio.io/v1:PeerAuthentication";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -331,11 +323,8 @@ describe("the reference stack's mesh namespaces", () => {
 
 describe("the bookinfo toggle", () => {
     it("drops the manifests, their provider and the route when off, and still enrolls book-info", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                bookinfoOf(config).enabled = false;
-            },
+        const plan = await planReference((config) => {
+            bookinfoOf(config).enabled = false;
         });
         for (const name of [
             "bookinfo",
@@ -355,11 +344,8 @@ describe("the bookinfo toggle", () => {
     });
 
     it("honours a hostname override", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                bookinfoOf(config).hostname = "books.homelab.ricsanfre.com";
-            },
+        const plan = await planReference((config) => {
+            bookinfoOf(config).hostname = "books.homelab.ricsanfre.com";
         });
         expect(inputsOf(resourceNamed(plan, "bookinfo-route")).spec.hostnames).to.deep.equal([
             "books.homelab.ricsanfre.com",

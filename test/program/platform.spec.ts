@@ -1,10 +1,8 @@
 import { expect } from "chai";
-import { planStack } from "../../harness/stack";
 import { Plan } from "../../harness/runtime/plan";
 import {
     inputsOf,
     planReference,
-    REFERENCE_STACK,
     RELEASE,
     resourceNamed,
     resourcesOfType,
@@ -78,11 +76,8 @@ describe("the program's platform layer on the reference stack", () => {
 
 describe("the platform layer's switches", () => {
     it("registers no release when Cilium is unmanaged, so nothing waits for it", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                config["picluster-mesh:cilium"] = { mode: "unmanaged", ambientHostProbes: true };
-            },
+        const plan = await planReference((config) => {
+            config["picluster-mesh:cilium"] = { mode: "unmanaged", ambientHostProbes: true };
         });
         expect(plan.resources.filter((r) => r.name === "cilium-release")).to.deep.equal([]);
         expect(waitsFor(plan, resourceNamed(plan, "istio-cni"))).to.deep.equal([
@@ -93,14 +88,11 @@ describe("the platform layer's switches", () => {
     });
 
     it("only names an existing root namespace and Kiali namespace when told not to create them", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                const istio = config["picluster-mesh:istio"] as Record<string, unknown>;
-                const kiali = config["picluster-mesh:kiali"] as Record<string, unknown>;
-                istio.createNamespace = false;
-                kiali.createNamespace = false;
-            },
+        const plan = await planReference((config) => {
+            const istio = config["picluster-mesh:istio"] as Record<string, unknown>;
+            const kiali = config["picluster-mesh:kiali"] as Record<string, unknown>;
+            istio.createNamespace = false;
+            kiali.createNamespace = false;
         });
         const namespaces = resourcesOfType(plan, "kubernetes:core/v1:Namespace").map(
             (r) => inputsOf(r).metadata.name,
@@ -113,11 +105,8 @@ describe("the platform layer's switches", () => {
     });
 
     it("drops the tracing provider and the Telemetry resource when tracing is off", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                config["picluster-mesh:telemetry"] = { tracing: { enabled: false } };
-            },
+        const plan = await planReference((config) => {
+            config["picluster-mesh:telemetry"] = { tracing: { enabled: false } };
         });
         expect(inputsOf(resourceNamed(plan, "istio-istiod")).values).to.deep.equal({
             profile: "ambient",
@@ -126,11 +115,8 @@ describe("the platform layer's switches", () => {
     });
 
     it("installs no gateway when the gateway toggle is off", async () => {
-        const plan = await planStack({
-            stackFile: REFERENCE_STACK,
-            edit: (config) => {
-                config["picluster-mesh:gateway"] = { enabled: false };
-            },
+        const plan = await planReference((config) => {
+            config["picluster-mesh:gateway"] = { enabled: false };
         });
         const gatewayResources = plan.resources.filter((r) =>
             r.urn.includes("picluster:istio:IstioGateway"),
