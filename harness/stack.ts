@@ -6,7 +6,12 @@ import { PROJECT } from "../config/schema";
 import { isRecord } from "../policies/core";
 import { isConfigErrorMessage } from "../config/load";
 import { PROJECT_ROOT } from "./project";
-import { ConfigTooLargeError, EXIT_ALREADY_LOGGED, runProgram } from "./runtime/langhost";
+import {
+    ConfigTooLargeError,
+    EXIT_ALREADY_LOGGED,
+    ProgramRun,
+    runProgram,
+} from "./runtime/langhost";
 import { monitorOptions, Plan, planOf, planProgram, SECRET_MASK } from "./runtime/plan";
 
 export { PROJECT_ROOT };
@@ -178,16 +183,32 @@ export async function planStack(options: PlanStackOptions = {}): Promise<Plan> {
     if (run.exitCode === 0) {
         return planOf(stack, run.recording);
     }
+    throw programFailure(run);
+}
+
+/** How cmd/run reports an exception it caught (cmd/run/error.js, defaultErrorMessage). */
+const UNHANDLED = /^Running program '[^']*' failed with an unhandled exception:\n/;
+
+/**
+ * A failed run as one line: a RunError's message (a refused config among them) as the program
+ * logged it; for an exception, its message without the preamble and stack cmd/run adds.
+ */
+export function programFailure(run: ProgramRun): ProgramError {
+    if (run.timedOut) {
+        return new ProgramError(`the program did not finish within its timeout`, false);
+    }
     const errors = run.recording.logs.filter((log) => log.severity === "error");
     const message = errors.map((log) => log.message.replace(ANSI, "").trim()).join("\n");
-    if (run.timedOut) {
-        throw new ProgramError(`the program did not finish within its timeout`, false);
+    if (run.exitCode === EXIT_ALREADY_LOGGED && UNHANDLED.test(message)) {
+        // util.inspect of the error: "Error: <message>", then its stack frames, if any.
+        const [inspected] = message.replace(UNHANDLED, "").split("\n");
+        return new ProgramError(inspected.replace(/^\w*Error: /, ""), false);
     }
     if (run.exitCode === EXIT_ALREADY_LOGGED && message !== "") {
-        throw new ProgramError(message, isConfigErrorMessage(message));
+        return new ProgramError(message, isConfigErrorMessage(message));
     }
     const detail = run.stderr.trim() || message;
-    throw new ProgramError(
+    return new ProgramError(
         `the program exited with code ${run.exitCode}${detail ? `: ${detail}` : ""}`,
         false,
     );

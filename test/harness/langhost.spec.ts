@@ -8,7 +8,7 @@ import {
     runProgram,
 } from "../../harness/runtime/langhost";
 import { monitorOptions } from "../../harness/runtime/plan";
-import { PROJECT_ROOT } from "../../harness/stack";
+import { programFailure, PROJECT_ROOT } from "../../harness/stack";
 
 const PROGRAMS = "test/fixtures/programs";
 
@@ -123,25 +123,37 @@ describe("the language host", function () {
     });
 
     it("reports an exception as the error the program logged, and cmd/run's exit code 32", async () => {
-        const { exitCode, recording } = await run("throws.js");
-        expect(exitCode).to.equal(32);
-        const errors = recording.logs.filter((log) => log.severity === "error");
+        const failed = await run("throws.js");
+        expect(failed.exitCode).to.equal(32);
+        const errors = failed.recording.logs.filter((log) => log.severity === "error");
         expect(errors).to.have.length(1);
-        expect(errors[0].message).to.contain("Error: the program broke halfway");
+        expect(errors[0].message).to.contain("Error: the program broke halfway\n    at ");
+        // The plan shows it as one line: the message, without cmd/run's preamble and the stack.
+        expect(programFailure(failed)).to.deep.include({
+            message: "the program broke halfway",
+            badConfig: false,
+        });
     });
 
-    it("reports a RunError by its message alone", async () => {
-        const { exitCode, recording } = await run("refuses.js");
-        expect(exitCode).to.equal(32);
-        expect(recording.logs.filter((log) => log.severity === "error")).to.deep.equal([
+    it("reports a RunError by its message alone, a refused config as bad config", async () => {
+        const failed = await run("refuses.js");
+        expect(failed.exitCode).to.equal(32);
+        expect(failed.recording.logs.filter((log) => log.severity === "error")).to.deep.equal([
             { severity: "error", message: 'Invalid config test:size = "huge": expected a number.' },
         ]);
-        expect(recording.resources).to.deep.equal([]);
+        expect(failed.recording.resources).to.deep.equal([]);
+        expect(programFailure(failed)).to.deep.include({
+            message: 'Invalid config test:size = "huge": expected a number.',
+            badConfig: true,
+        });
     });
 
     it("stops a program that outlives its timeout, and always ends the child", async () => {
-        const { exitCode, timedOut } = await run("hangs.js", 1000);
-        expect([exitCode, timedOut]).to.deep.equal([null, true]);
+        const stopped = await run("hangs.js", 1000);
+        expect([stopped.exitCode, stopped.timedOut]).to.deep.equal([null, true]);
+        expect(programFailure(stopped).message).to.equal(
+            "the program did not finish within its timeout",
+        );
     });
 
     it("refuses a config larger than one environment variable holds, as the CLI could not pass it", async () => {
