@@ -157,10 +157,9 @@ export async function lintBenchmark(documents: number, rounds = 5): Promise<Lint
                     findings = lintInput(input).findings.length;
                 }),
             );
-            if (input.inventory.objects.length !== tree.documents) {
-                throw new Error(
-                    `read ${input.inventory.objects.length} objects of ${tree.documents}`,
-                );
+            const objects = input.clusters.reduce((n, c) => n + c.inventory.objects.length, 0);
+            if (objects !== tree.documents) {
+                throw new Error(`read ${objects} objects of ${tree.documents}`);
             }
         }
         return {

@@ -1,9 +1,11 @@
-// mesh-lint: the policy pack's rules over plain Kubernetes YAML. The rules, their codes, levels
-// and messages are the pack's own (policies/rules through the core's evaluate); this layer only
-// adds the one problem plain files have that a Pulumi plan cannot: YAML that does not parse.
+// mesh-lint: the policy pack's rules over Kubernetes YAML, per cluster, as Flux and kustomize would
+// apply it. The rules, their codes, levels and messages are the pack's own (policies/rules
+// through the core's evaluate); this layer adds the problems files have that a Pulumi plan
+// cannot: YAML that does not parse (YAML001) and builds Flux or kustomize refuse (YAML002).
 import {
     evaluate,
     Finding,
+    KubeObject,
     missingCapability,
     namespaceOf,
     Rule,
@@ -13,10 +15,65 @@ import {
 } from "../policies/core";
 import { catalogue } from "../policies/catalogue";
 import { rules as packRules } from "../policies/rules";
-import { BrokenYaml, readYamlInput, YamlInput } from "../policies/adapters/yaml";
+import { InputProblem, readYamlInput, YamlInput } from "../policies/adapters/yaml";
 
-/** The lint layer's own code: a file whose YAML does not parse. */
+/** The lint layer's own codes: YAML that does not parse, a failing build, a moved policy. */
 export const YAML_SYNTAX = catalogue.YAML001;
+export const YAML_BUILD = catalogue.YAML002;
+export const YAML_MOVED = catalogue.YAML003;
+
+/** Kinds whose namespace decides what they guard: Istio's policies and NetworkPolicies. */
+function isNamespacedPolicy(object: KubeObject): boolean {
+    const group = object.apiVersion.split("/")[0];
+    return (
+        /\.istio\.io$/.test(group) ||
+        (group === "networking.k8s.io" && object.kind === "NetworkPolicy") ||
+        (group === "cilium.io" && object.kind === "CiliumNetworkPolicy")
+    );
+}
+
+/** The policies a build moved out of the namespace written in their file. */
+function movedPolicies(objects: readonly KubeObject[], cluster: string | null): LintFinding[] {
+    return objects
+        .filter((object) => {
+            const written = object.source.writtenNamespace;
+            return (
+                written !== undefined &&
+                isNamespacedPolicy(object) &&
+                written !== object.metadata.namespace
+            );
+        })
+        .map((object) => {
+            const chain = object.source.chain ?? [];
+            // The chain is the cluster, the Flux Kustomizations, then the path built.
+            const applier = chain.slice(1, -1).pop();
+            const build = applier
+                ? `Flux Kustomization ${applier}`
+                : `the kustomization at ${chain[chain.length - 1] ?? cluster}`;
+            const found = ruleFinding(
+                {
+                    code: YAML_MOVED.code,
+                    template: "moved",
+                    args: {},
+                    message: renderTemplate(YAML_MOVED.messages.moved, {
+                        object: `${object.kind} ${object.metadata.name}`,
+                        written: object.source.writtenNamespace!,
+                        build,
+                        namespace: object.metadata.namespace ?? "",
+                    }),
+                    object,
+                },
+                undefined,
+                cluster,
+            );
+            return {
+                ...found,
+                policy: YAML_MOVED.name,
+                level: YAML_MOVED.level,
+                fix: YAML_MOVED.description,
+            };
+        });
+}
 
 /** One finding as mesh-lint reports it (the `--json` shape, plus the fix). */
 export interface LintFinding {
@@ -31,6 +88,10 @@ export interface LintFinding {
     readonly name: string | null;
     readonly file: string | null;
     readonly line: number | null;
+    /** The cluster whose build applies the object; null when the input is read file by file. */
+    readonly cluster: string | null;
+    /** The Flux Kustomizations and the path that built the object, after the cluster. */
+    readonly chain: string[];
     readonly message: string;
     /** How to fix it: the rule's description. */
     readonly fix: string;
@@ -44,8 +105,16 @@ export interface LintResult {
     readonly unavailable: string[];
     /** Files read, in input order. */
     readonly files: string[];
-    /** Kubernetes objects checked. */
+    /** Kubernetes objects checked, over every cluster. */
     readonly objects: number;
+    /** The clusters built; empty when the input is read file by file. */
+    readonly clusters: string[];
+    /** Manifest files no root reaches: not applied, so not judged. */
+    readonly unreached: string[];
+    /** Remote resources the builds name, which an offline read cannot fetch. */
+    readonly remote: string[];
+    /** Files that are not manifests: Helm charts, Go templates, SOPS-encrypted files. */
+    readonly notManifests: { chart: number; template: number; encrypted: number };
 }
 
 export interface LintOptions {
@@ -60,45 +129,76 @@ export function lintPaths(paths: readonly string[], options: LintOptions = {}): 
     return lintInput(readYamlInput(paths), options);
 }
 
-/** Runs the rules over an input already read. */
+/** Runs the rules over an input already read: each cluster on its own. */
 export function lintInput(input: YamlInput, options: LintOptions = {}): LintResult {
     const rules = options.rules ?? packRules;
     const byCode = new Map(rules.map((rule) => [rule.code, rule]));
-    const evaluation = evaluate(input.inventory, rules, options.config);
-    const findings = [
-        ...input.broken.map(syntaxFinding),
-        ...evaluation.findings.map((finding) => ruleFinding(finding, byCode.get(finding.code))),
-    ];
+    const findings = input.problems.map(problemFinding);
+    // A rule that judged nothing in any cluster did not apply; its reason is the first cluster's.
+    const skipped = new Map<string, string>();
+    const judged = new Set<string>();
+    for (const cluster of input.clusters) {
+        const evaluation = evaluate(cluster.inventory, rules, options.config);
+        findings.push(
+            ...evaluation.findings.map((finding) =>
+                ruleFinding(finding, byCode.get(finding.code), cluster.label),
+            ),
+            ...movedPolicies(cluster.inventory.objects, cluster.label),
+        );
+        const notApplicable = new Set(evaluation.notApplicable.map(({ code }) => code));
+        for (const { code, reason } of evaluation.notApplicable) {
+            if (!skipped.has(code)) {
+                skipped.set(code, reason);
+            }
+        }
+        rules.filter((rule) => !notApplicable.has(rule.code)).forEach((r) => judged.add(r.code));
+    }
+    const clusters = input.clusters.map((cluster) => cluster.inventory);
     return {
         findings: sortByFile(findings, input.files),
-        notApplicable: evaluation.notApplicable.map(({ code, reason }) => ({
-            code,
-            policy: byCode.get(code)?.name ?? code,
-            reason,
-        })),
+        notApplicable: [...skipped]
+            .filter(([code]) => !judged.has(code))
+            .map(([code, reason]) => ({ code, policy: byCode.get(code)?.name ?? code, reason })),
         unavailable: rules
-            .filter((rule) => missingCapability(rule, input.inventory))
+            .filter((rule) => clusters.every((inventory) => missingCapability(rule, inventory)))
             .map((rule) => rule.code),
         files: input.files,
-        objects: input.inventory.objects.length,
+        objects: clusters.reduce((sum, inventory) => sum + inventory.objects.length, 0),
+        clusters: input.clusters.flatMap((cluster) => (cluster.label ? [cluster.label] : [])),
+        unreached: input.unreached,
+        remote: input.remote,
+        notManifests: {
+            chart: input.notManifests.chart.length,
+            template: input.notManifests.template.length,
+            encrypted: input.notManifests.encrypted.length,
+        },
     };
 }
 
-function syntaxFinding(broken: BrokenYaml): LintFinding {
+function problemFinding(problem: InputProblem): LintFinding {
+    const entry = problem.syntax ? YAML_SYNTAX : YAML_BUILD;
+    const message = problem.syntax
+        ? renderTemplate(YAML_SYNTAX.messages.syntax, {
+              file: problem.file,
+              error: problem.message,
+          })
+        : renderTemplate(YAML_BUILD.messages.build, {
+              file: problem.file,
+              problem: problem.message,
+          });
     return {
-        code: YAML_SYNTAX.code,
-        policy: YAML_SYNTAX.name,
-        level: YAML_SYNTAX.level,
+        code: entry.code,
+        policy: entry.name,
+        level: entry.level,
         kind: null,
         namespace: null,
         name: null,
-        file: broken.file,
-        line: broken.line,
-        message: renderTemplate(YAML_SYNTAX.messages.syntax, {
-            file: broken.file,
-            error: broken.message,
-        }),
-        fix: YAML_SYNTAX.description,
+        file: problem.file,
+        line: problem.line,
+        cluster: problem.cluster,
+        chain: [],
+        message,
+        fix: entry.description,
     };
 }
 
@@ -120,9 +220,14 @@ function identify(subject: Subject | undefined) {
     }
 }
 
-function ruleFinding(finding: Finding, rule: Rule | undefined): LintFinding {
+function ruleFinding(
+    finding: Finding,
+    rule: Rule | undefined,
+    cluster: string | null,
+): LintFinding {
     // A rule may report on the input as a whole (no object: no file either).
     const subject = finding.object as Subject | undefined;
+    const chain = subject?.source.chain ?? [];
     return {
         code: finding.code,
         policy: rule?.name ?? finding.code,
@@ -130,6 +235,9 @@ function ruleFinding(finding: Finding, rule: Rule | undefined): LintFinding {
         ...identify(subject),
         file: subject?.source.file ?? null,
         line: subject?.source.line ?? null,
+        cluster,
+        // The chain starts with the cluster, which has its own field.
+        chain: chain[0] === cluster ? chain.slice(1) : [...chain],
         message: finding.message,
         fix: rule?.description ?? "",
     };
@@ -147,6 +255,7 @@ function sortByFile(findings: LintFinding[], files: readonly string[]): LintFind
                 rank(a.finding) - rank(b.finding) ||
                 (a.finding.line ?? 0) - (b.finding.line ?? 0) ||
                 compare(a.finding.code, b.finding.code) ||
+                compare(a.finding.cluster ?? "", b.finding.cluster ?? "") ||
                 a.index - b.index,
         )
         .map(({ finding }) => finding);
@@ -168,6 +277,8 @@ export function lintDocument(result: LintResult) {
             name: f.name,
             file: f.file,
             line: f.line,
+            cluster: f.cluster,
+            chain: f.chain,
             message: f.message,
         })),
     };
@@ -191,6 +302,9 @@ export function renderText(result: LintResult): string {
         }
         const where = finding.line === null ? "" : `line ${finding.line}: `;
         lines.push(`  ${where}${finding.code} ${finding.level} ${finding.policy}`);
+        if (finding.cluster !== null) {
+            lines.push(`    in ${[finding.cluster, ...finding.chain].join(" › ")}`);
+        }
         lines.push(`    ${finding.message}`);
         lines.push(`    fix: ${finding.fix}`);
     }
@@ -204,6 +318,26 @@ export function renderText(result: LintResult): string {
             ? `No findings: ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`
             : `${plural(result.findings.length, "finding")} (${mandatory} mandatory, ${result.findings.length - mandatory} advisory) in ${plural(withFindings, "file")}; ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`,
     );
+    if (result.clusters.length > 0) {
+        lines.push(`Clusters built: ${result.clusters.join(", ")}.`);
+    }
+    if (result.unreached.length > 0) {
+        lines.push(
+            `Not applied by any cluster, so not checked: ${plural(result.unreached.length, "file")} (${result.unreached.join(", ")}).`,
+        );
+    }
+    if (result.remote.length > 0) {
+        lines.push(`Remote resources not read (Flux fetches them): ${result.remote.join(", ")}.`);
+    }
+    const { chart, template, encrypted } = result.notManifests;
+    const kinds = [
+        chart > 0 && plural(chart, "Helm chart file"),
+        template > 0 && plural(template, "Go template"),
+        encrypted > 0 && plural(encrypted, "SOPS-encrypted file"),
+    ].filter((kind): kind is string => typeof kind === "string");
+    if (kinds.length > 0) {
+        lines.push(`Not manifests, so not checked: ${kinds.join(", ")}.`);
+    }
     const skipped = result.notApplicable.filter((n) => result.unavailable.includes(n.code));
     if (skipped.length > 0) {
         lines.push(

@@ -233,7 +233,7 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "Istio charts out of step",
         description:
-            "Checks that Istio's charts share one pinned version without image tag overrides, and that cni and istiod use profile ambient; pin every Istio chart to the same version and set profile: ambient.",
+            "Checks that Istio's charts share one pinned version without image tag overrides, and that cni and istiod use profile ambient where ztunnel runs; pin every Istio chart to the same version and set profile: ambient.",
         messages: {
             charts: "{{release}} {{problems}}; pin every Istio chart to one version{{profile}} and drop image tag overrides.",
         },
@@ -430,6 +430,28 @@ export const catalogue = defineCatalogue({
             "Checks that every YAML file parses; fix the syntax at the line given (kubectl, kustomize and Flux reject the whole file).",
         messages: {
             syntax: "{{file}} is not valid YAML: {{error}}.",
+        },
+        anchors: [],
+    },
+    YAML002: {
+        name: "kustomize-build",
+        level: "mandatory",
+        title: "A build Flux or kustomize refuses",
+        description:
+            "Checks that every kustomization and Flux Kustomization builds; fix what the message names (Flux applies nothing of a build it refuses, and a missing file or variable is the usual cause).",
+        messages: {
+            build: "{{file}} does not build: {{problem}}.",
+        },
+        anchors: [],
+    },
+    YAML003: {
+        name: "build-moves-policy",
+        level: "mandatory",
+        title: "A mesh policy a build moves to another namespace",
+        description:
+            "Checks that no build (a kustomization's namespace, a Flux Kustomization's targetNamespace) moves an Istio policy or a NetworkPolicy out of the namespace its file names, where it would select other workloads or none; write the namespace the build gives it, or leave the policy out of that build.",
+        messages: {
+            moved: "{{object}} is written for namespace {{written}}, but {{build}} applies it in namespace {{namespace}}, so it guards {{namespace}} instead; apply it from a build for {{written}}, or write namespace {{namespace}} if that is meant.",
         },
         anchors: [],
     },

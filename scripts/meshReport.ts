@@ -53,12 +53,21 @@ export async function stackReport(stackFile: string): Promise<string> {
     );
 }
 
-/** The report of YAML files and directories, with the reasons their objects carry. */
+/**
+ * The report of YAML files and directories, with the reasons their objects carry: one section per
+ * cluster a tree's builds apply, or one report when it is read file by file.
+ */
 export async function yamlReport(paths: readonly string[]): Promise<string> {
     const { readYamlInput } = await import("../policies/adapters/yaml");
     const { renderReport } = await import("../report/markdown");
     const { meshReport } = await import("../report/model");
-    return renderReport(meshReport(readYamlInput(paths).inventory));
+    const { clusters } = readYamlInput(paths);
+    return clusters
+        .map(({ label, inventory }) => {
+            const report = renderReport(meshReport(inventory));
+            return label === null ? report : `## Cluster ${label}\n\n${report}`;
+        })
+        .join("\n\n");
 }
 
 export async function main(argv: string[]): Promise<number> {

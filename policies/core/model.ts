@@ -15,6 +15,16 @@ export interface Source {
      * a Flux repository; undefined when the input does not say (a Pulumi plan, a lone file).
      */
     readonly fluxKustomizations?: readonly FluxKustomizationRef[];
+    /**
+     * For objects a build produced: the cluster, then the Flux Kustomizations and the path that
+     * built it (`clusters/prod`, `keycloak-config`, `…/keycloak/config/overlays/prod`).
+     */
+    readonly chain?: readonly string[];
+    /**
+     * For objects a build produced: the namespace written in the file, before `namespace:` or a
+     * Flux `targetNamespace` replaced it; undefined when the file names none.
+     */
+    readonly writtenNamespace?: string;
 }
 
 /** A Flux Kustomization (`kustomize.toolkit.fluxcd.io`), by namespace and name. */

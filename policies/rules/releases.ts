@@ -74,6 +74,7 @@ export const requireConsistentIstio = inventoryRule<Record<string, never>, HelmR
             releases.find((r) => istioChart(r) === "istiod" && r.version) ??
             releases.find((r) => r.version);
         const version = reference?.version;
+        const ambient = releases.some((release) => istioChart(release) === "ztunnel");
         const findings: Finding[] = [];
         for (const release of releases) {
             const chart = istioChart(release)!;
@@ -93,7 +94,8 @@ export const requireConsistentIstio = inventoryRule<Record<string, never>, HelmR
                     );
                 }
             }
-            const ambientProfile = chart === "cni" || chart === "istiod";
+            // Only an ambient mesh (one that runs ztunnel) needs the ambient profile.
+            const ambientProfile = ambient && (chart === "cni" || chart === "istiod");
             const profile = valueAt(release.values, "profile");
             if (ambientProfile && profile !== "ambient") {
                 const set =

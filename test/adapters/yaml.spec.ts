@@ -1,49 +1,76 @@
 import { expect } from "chai";
 import * as path from "path";
 import { collectYamlFiles, readText } from "../../policies/adapters/yaml";
-import {
-    parseFast,
-    parseWithTree,
-    readYamlInput,
-    YAML_CAPABILITIES,
-} from "../../policies/adapters/yaml";
+import { parseFast, parseWithTree, readYamlInput } from "../../policies/adapters/yaml";
 import { KubeObject, MeshIndex } from "../../policies/core";
 import { writeTree } from "../helpers";
 
 const CORRECTED = path.relative(
     process.cwd(),
-    path.join(__dirname, "..", "fixtures", "flux", "corrected"),
+    path.join(__dirname, "..", "fixtures", "flux", "corrected", "kubernetes"),
 );
+const PROD = `${CORRECTED}/clusters/prod`;
 
-/** `Kind namespace/name @ file:line (patch)`, relative to `root`. */
+/** `Kind namespace/name @ file:line`, relative to `root`. */
 function summary(object: KubeObject, root: string): string {
-    const { kind, metadata, source, patch } = object;
+    const { kind, metadata, source } = object;
     const where = `${path.relative(root, source.file!)}:${source.line}`;
-    return `${kind} ${metadata.namespace ?? "-"}/${metadata.name} @ ${where}${patch ? " (patch)" : ""}`;
+    return `${kind} ${metadata.namespace ?? "-"}/${metadata.name} @ ${where}`;
 }
 
+/** Every object of every cluster, as summaries. */
 function objectsOf(root: string, paths: string[] = [root]): string[] {
-    return readYamlInput(paths).inventory.objects.map((o) => summary(o, root));
+    return readYamlInput(paths).clusters.flatMap((cluster) =>
+        cluster.inventory.objects.map((o) => summary(o, root)),
+    );
 }
+
+const flux = (
+    name: string,
+    fluxPath: string,
+    extra = "",
+) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  path: ${fluxPath}
+${extra}`;
 
 describe("the YAML input adapter", () => {
     const corrected = readYamlInput([CORRECTED]);
+    const [cluster] = corrected.clusters;
     const find = (kind: string, name: string) =>
-        corrected.inventory.objects.filter((o) => o.kind === kind && o.metadata.name === name);
+        cluster.inventory.objects.filter((o) => o.kind === kind && o.metadata.name === name);
 
-    it("declares that plain YAML has no Helm release values and no dependency edges", () => {
-        expect(corrected.inventory.capabilities).to.deep.equal({
-            helmReleases: false,
+    it("builds the Flux tree's one cluster from clusters/prod and applies every file of it", () => {
+        expect(corrected.clusters.map((c) => c.label)).to.deep.equal([PROD]);
+        expect(corrected.unreached).to.deep.equal([]);
+        expect(corrected.problems).to.deep.equal([]);
+        expect(cluster.inventory.objects.length).to.equal(75);
+    });
+
+    it("declares no dependency edges, and Helm values where Flux HelmReleases bring them", () => {
+        expect(cluster.inventory.capabilities).to.deep.equal({
+            helmReleases: true,
             dependencies: false,
         });
-        expect(YAML_CAPABILITIES).to.deep.equal({ helmReleases: false, dependencies: false });
-        expect(corrected.inventory.releases).to.deep.equal([]);
+        const istiod = cluster.inventory.releases.find((r) => r.name === "istio-istiod")!;
+        expect([istiod.namespace, istiod.chart, istiod.version, istiod.repository]).to.deep.equal([
+            "istio-system",
+            "istiod",
+            "1.30.3",
+            "https://istio-release.storage.googleapis.com/charts",
+        ]);
+        // From the generated ConfigMap valuesFrom names, through kustomizeconfig's reference.
+        expect(istiod.values.profile).to.equal("ambient");
     });
 
     it("reads every document of a multi-document file with the line its content starts at", () => {
-        const file = `${CORRECTED}/kubernetes/platform/istio/app/base/helm.yaml`;
+        const file = `${CORRECTED}/platform/istio/app/base/helm.yaml`;
         expect(
-            corrected.inventory.objects
+            cluster.inventory.objects
                 .filter((o) => o.source.file === file)
                 .map((o) => `${o.kind} ${o.metadata.name}:${o.source.line}`),
         ).to.deep.equal([
@@ -55,68 +82,42 @@ describe("the YAML input adapter", () => {
         ]);
     });
 
-    it("leaves Flux's unresolved ${VARS} as strings", () => {
+    it("substitutes the cluster's variables into what its Flux Kustomizations apply", () => {
         const [gateway] = find("Gateway", "public-gateway");
         expect(gateway.body.spec.infrastructure.annotations).to.deep.equal({
-            "io.cilium/lb-ipam-ips": "${HTTP_GATEWAY_LOAD_BALANCER_IP}",
+            "io.cilium/lb-ipam-ips": "10.0.0.68",
         });
-        expect(gateway.body.spec.listeners[1].hostname).to.equal("*.${CLUSTER_DOMAIN}");
+        expect(gateway.body.spec.listeners[1].hostname).to.equal("*.homelab.ricsanfre.com");
     });
 
-    it("gives objects the namespace of the kustomization that includes them, components too", () => {
+    it("gives objects the namespace of their kustomization and of their Flux targetNamespace", () => {
         expect(find("HelmRelease", "envoy-gateway")[0].metadata.namespace).to.equal(
             "envoy-gateway-system",
         );
-        // The route component is included by the prod overlay, which sets namespace kiali.
         expect(find("HTTPRoute", "kiali-console")[0].metadata.namespace).to.equal("kiali");
-    });
-
-    it("gives the objects under a Flux Kustomization's path its targetNamespace", () => {
         expect(find("HelmRelease", "cilium")[0].metadata.namespace).to.equal("kube-system");
         expect(find("ServiceMonitor", "istio-istiod")[0].metadata.namespace).to.equal(
             "istio-system",
         );
     });
 
-    it("records on each object the Flux Kustomizations whose path holds it, through bases, components and patches", () => {
-        const appliedBy = (kind: string, name: string) =>
-            find(kind, name).map((o) =>
-                (o.source.fluxKustomizations ?? []).map((r) => `${r.namespace}/${r.name}`),
-            );
-        expect(appliedBy("PeerAuthentication", "databases-strict")).to.deep.equal([
-            ["flux-system/databases-common"],
+    it("records the Flux Kustomization that applies each object, and the chain that built it", () => {
+        const [policy] = find("PeerAuthentication", "databases-strict");
+        expect(policy.source.fluxKustomizations).to.deep.equal([
+            { namespace: "flux-system", name: "databases-common" },
         ]);
-        // The Namespace from the base and its label patch from the component.
-        expect(appliedBy("Namespace", "databases")).to.deep.equal([
-            ["flux-system/databases-common"],
-            ["flux-system/databases-common"],
+        expect(policy.source.chain).to.deep.equal([
+            PROD,
+            "databases-common",
+            `${CORRECTED}/platform/databases/common/overlays/prod`,
         ]);
-        expect(appliedBy("ServiceMonitor", "istio-istiod")).to.deep.equal([
-            ["flux-system/istio-app"],
-        ]);
-        // cilium-config sets no targetNamespace: it still applies its tree.
-        expect(
-            appliedBy("CiliumClusterwideNetworkPolicy", "allow-ambient-hostprobes"),
-        ).to.deep.equal([["flux-system/cilium-config"]]);
-        // Rendered output is under no Flux Kustomization's path.
-        expect(find("Kiali", "kiali")[0].source).to.deep.equal({
-            file: `${CORRECTED}/rendered/kiali-operator.yaml`,
-            line: 3,
-        });
+        expect(policy.source.writtenNamespace).to.equal("databases");
     });
 
-    it("records every Flux Kustomization that applies a shared base, and the owner of inline patches", () => {
-        const flux = (name: string, overlay: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
-kind: Kustomization
-metadata:
-  name: ${name}
-  namespace: flux-system
-spec:
-  path: ./apps/${overlay}
-`;
+    it("builds a base shared by two Flux Kustomizations once for each, with each one's patches", () => {
         const root = writeTree({
-            "clusters/a.yaml": flux("shop-a", "overlay-a"),
-            "clusters/b.yaml": flux("shop-b", "overlay-b"),
+            "clusters/prod/a.yaml": flux("shop-a", "./apps/overlay-a"),
+            "clusters/prod/b.yaml": flux("shop-b", "./apps/overlay-b"),
             "apps/base/kustomization.yaml": "resources: [ns.yaml]\n",
             "apps/base/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
             "apps/overlay-a/kustomization.yaml": `resources: [../base]
@@ -125,17 +126,157 @@ patches:
 `,
             "apps/overlay-b/kustomization.yaml": "resources: [../base]\n",
         });
+        const [shop] = readYamlInput([root]).clusters;
         expect(
-            readYamlInput([root])
-                .inventory.objects.filter((o) => o.kind === "Namespace")
+            shop.inventory.objects
+                .filter((o) => o.kind === "Namespace")
                 .map((o) => [
                     summary(o, root),
+                    o.metadata.labels ?? {},
                     (o.source.fluxKustomizations ?? []).map((r) => r.name),
                 ]),
         ).to.deep.equal([
-            ["Namespace -/shop @ apps/base/ns.yaml:1", ["shop-a", "shop-b"]],
-            ["Namespace -/shop @ apps/overlay-a/kustomization.yaml:3 (patch)", ["shop-a"]],
+            ["Namespace -/shop @ apps/base/ns.yaml:1", { team: "a" }, ["shop-a"]],
+            ["Namespace -/shop @ apps/base/ns.yaml:1", {}, ["shop-b"]],
         ]);
+    });
+
+    it("keeps clusters apart: each clusters/<name> directory is built on its own", () => {
+        const root = writeTree({
+            "clusters/prod/apps.yaml": flux("apps", "./apps/prod"),
+            "clusters/dev/apps.yaml": flux("apps", "./apps/dev"),
+            "apps/prod/kustomization.yaml": "resources: [ns.yaml]\n",
+            "apps/prod/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n",
+            "apps/dev/kustomization.yaml": "resources: [ns.yaml]\n",
+            "apps/dev/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\n",
+        });
+        expect(
+            readYamlInput([root]).clusters.map((c) => [
+                path.relative(root, c.label!),
+                c.inventory.objects.map((o) => `${o.kind} ${o.metadata.name}`),
+            ]),
+        ).to.deep.equal([
+            ["clusters/dev", ["Kustomization apps", "Namespace dev"]],
+            ["clusters/prod", ["Kustomization apps", "Namespace prod"]],
+        ]);
+    });
+
+    it("lists manifests no root reaches, and reads files that are not manifests as what they are", () => {
+        const root = writeTree({
+            "clusters/prod/apps.yaml": flux("apps", "./apps"),
+            "apps/kustomization.yaml": `resources: [ns.yaml]
+configMapGenerator:
+  - name: values
+    files: [values.yaml]
+`,
+            "apps/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+            // A generator's input: data, even when it is not valid YAML before substitution.
+            "apps/values.yaml": "targets: [vault.${CLUSTER_DOMAIN}:8200\n",
+            "apps/unused.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: unused\n",
+            "chart/Chart.yaml": "name: chart\n",
+            "chart/templates/svc.yaml": "{{- if .Values.enabled }}\nkind: Service\n{{- end }}\n",
+            "profile.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\n",
+            "secret.enc.yaml":
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: ENC[AES256]\nsops:\n  mac: ENC[x]\n",
+        });
+        const input = readYamlInput([root]);
+        expect(input.problems).to.deep.equal([]);
+        expect(input.unreached.map((file) => path.relative(root, file))).to.deep.equal([
+            "apps/unused.yaml",
+        ]);
+        expect(
+            Object.values(input.notManifests).map((files: string[]) =>
+                files.map((file) => path.relative(root, file)),
+            ),
+        ).to.deep.equal([
+            ["chart/Chart.yaml", "chart/templates/svc.yaml"],
+            ["profile.yaml"],
+            ["secret.enc.yaml"],
+        ]);
+        expect(
+            input.clusters[0].inventory.objects.map((o) => `${o.kind} ${o.metadata.name}`),
+            // The name kubectl kustomize gives the generated ConfigMap.
+        ).to.deep.equal(["Kustomization apps", "Namespace shop", "ConfigMap values-8mm79dgf7m"]);
+    });
+
+    it("reports what stops Flux: a path that is not there, and a variable none of its sources sets", () => {
+        const root = writeTree({
+            "clusters/prod/settings.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  DOMAIN: example.com\n",
+            "clusters/prod/apps.yaml": flux(
+                "apps",
+                "./apps",
+                "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: settings\n",
+            ),
+            "clusters/prod/gone.yaml": flux("gone", "./not-there"),
+            "apps/kustomization.yaml": "resources: [route.yaml]\n",
+            "apps/route.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: route\n  namespace: shop\ndata:\n  host: web.${DOMAIN}\n  cidr: ${POD_CIDR}\n",
+        });
+        const input = readYamlInput([root]);
+        expect(input.problems.map((p) => [path.relative(root, p.file), p.message])).to.deep.equal([
+            [
+                "clusters/prod/gone.yaml",
+                "Flux Kustomization flux-system/gone builds ./not-there, which is not in this repository",
+            ],
+            [
+                "clusters/prod/apps.yaml",
+                "Flux Kustomization flux-system/apps substitutes ${POD_CIDR}, which none of its variables sets: Flux refuses the build (strict substitution)",
+            ],
+        ]);
+        const route = input.clusters[0].inventory.objects.find((o) => o.metadata.name === "route")!;
+        // Without strict mode the unset variable would be empty text, which YAML reads as null.
+        expect(route.body.data).to.deep.equal({ host: "web.example.com", cidr: null });
+    });
+
+    it("merges a HelmRelease's values as helm-controller does: valuesFrom in order, inline values, targetPath last", () => {
+        const root = writeTree({
+            "release.yaml": `apiVersion: source.toolkit.fluxcd.io/v1
+kind: OCIRepository
+metadata: {name: cilium, namespace: kube-system}
+spec:
+  url: oci://quay.io/cilium/charts/cilium
+  ref: {tag: 1.20.0}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: base, namespace: kube-system}
+data:
+  values.yaml: |
+    cni: {exclusive: true, chainingMode: none}
+    hubble: {enabled: false}
+  overlay.yaml: |
+    cni: {exclusive: false}
+  tag: "1.20"
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: cilium, namespace: kube-system}
+spec:
+  chartRef: {kind: OCIRepository, name: cilium}
+  valuesFrom:
+    - {kind: ConfigMap, name: base}
+    - {kind: ConfigMap, name: base, valuesKey: overlay.yaml}
+    - {kind: ConfigMap, name: base, valuesKey: tag, targetPath: image.tag}
+    - {kind: ConfigMap, name: missing, optional: true}
+  values:
+    hubble: {enabled: true}
+    image: {tag: overridden}
+`,
+        });
+        const [release] = readYamlInput([root]).clusters[0].inventory.releases;
+        expect(release).to.deep.include({
+            name: "cilium",
+            namespace: "kube-system",
+            chart: "oci://quay.io/cilium/charts/cilium",
+            version: "1.20.0",
+        });
+        expect(release.values).to.deep.equal({
+            cni: { exclusive: false, chainingMode: "none" },
+            hubble: { enabled: true },
+            image: { tag: "1.20" },
+        });
     });
 
     it("leaves cluster-scoped objects without a namespace", () => {
@@ -146,50 +287,27 @@ patches:
         ).to.equal(undefined);
     });
 
-    it("marks the documents a kustomization lists as patches, and enrolls namespaces through them", () => {
+    it("applies a component's patch to the Namespace it labels, and enrolls the namespace", () => {
         expect(
-            corrected.inventory.objects
+            cluster.inventory.objects
                 .filter((o) => o.kind === "Namespace")
-                .map((o) => `${o.metadata.name}${o.patch ? " patch" : ""}`),
+                .map((o) => o.metadata.name)
+                .sort(),
         ).to.deep.equal([
-            "e-commerce",
-            "e-commerce patch",
             "databases",
-            "databases patch",
+            "e-commerce",
             "envoy-gateway-system",
-            "envoy-gateway-system patch",
             "istio-system",
             "kafka",
-            "kafka patch",
             "keycloak",
-            "keycloak patch",
             "kiali",
         ]);
-        const index = new MeshIndex(corrected.inventory);
-        expect(index.ambientNamespaces().map((ns) => ns.name)).to.deep.equal([
-            "e-commerce",
-            "databases",
-            "envoy-gateway-system",
-            "kafka",
-            "keycloak",
-        ]);
-    });
-
-    it("skips YAML that is not a Kubernetes object: kustomizations, values, JSON patches, notes", () => {
-        const files = new Set(corrected.inventory.objects.map((o) => o.source.file));
-        for (const skipped of [
-            "kubernetes/platform/istio/app/base/kustomization.yaml",
-            "kubernetes/platform/istio/app/base/values/istio-cni-values.yaml",
-            "kubernetes/platform/istio/app/base/kustomizeconfig.yaml",
-            "kubernetes/platform/kiali/app/base/values.yaml",
-            "kubernetes/platform/keycloak/app/components/istio/keycloak-additionalOptions.yaml",
-            "rendered/README.yaml",
-        ]) {
-            expect(files.has(`${CORRECTED}/${skipped}`), skipped).to.equal(false);
-        }
-        expect(corrected.files).to.have.length(107);
-        expect(corrected.inventory.objects).to.have.length(68);
-        expect(corrected.skipped).to.equal(53);
+        expect(
+            new MeshIndex(cluster.inventory)
+                .ambientNamespaces()
+                .map((ns) => ns.name)
+                .sort(),
+        ).to.deep.equal(["databases", "e-commerce", "envoy-gateway-system", "kafka", "keycloak"]);
     });
 
     it("lets an overlay's namespace win over its base's, as kustomize build does", () => {
@@ -201,7 +319,7 @@ patches:
         expect(objectsOf(root)).to.deep.equal(["Service overlay-ns/app @ base/app.yaml:1"]);
     });
 
-    it("reads patches given by path, by patchesStrategicMerge and inline, naming the target", () => {
+    it("applies patches given by path, by patchesStrategicMerge and inline", () => {
         const root = writeTree({
             "kustomization.yaml": `resources: [ns.yaml]
 patchesStrategicMerge:
@@ -212,6 +330,7 @@ patches:
       apiVersion: v1
       kind: Namespace
       metadata:
+        name: whatever
         labels:
           istio.io/dataplane-mode: ambient
 `,
@@ -219,13 +338,13 @@ patches:
             "label.yaml":
                 "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n    team: a\n",
         });
-        const input = readYamlInput([root]);
-        expect(input.inventory.objects.map((o) => summary(o, root))).to.deep.equal([
-            "Namespace -/shop @ kustomization.yaml:5 (patch)",
-            "Namespace -/shop @ label.yaml:1 (patch)",
-            "Namespace -/shop @ ns.yaml:1",
+        const [built] = readYamlInput([root]).clusters;
+        expect(
+            built.inventory.objects.map((o) => [summary(o, root), o.metadata.labels]),
+        ).to.deep.equal([
+            ["Namespace -/shop @ ns.yaml:1", { team: "a", "istio.io/dataplane-mode": "ambient" }],
         ]);
-        expect(new MeshIndex(input.inventory).isAmbient("shop")).to.equal(true);
+        expect(new MeshIndex(built.inventory).isAmbient("shop")).to.equal(true);
     });
 
     it("reads each item of a List with the line it starts at", () => {

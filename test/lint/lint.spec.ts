@@ -9,6 +9,8 @@ import { runCommand, writeTree } from "../helpers";
 const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
 const BROKEN = `${FLUX}/broken`;
 const CORRECTED = `${FLUX}/corrected`;
+/** Each tree's repository and, beside it, its charts rendered by Helm (they join the cluster). */
+const paths = (tree: string) => [`${tree}/kubernetes`, `${tree}/rendered`];
 
 type Where = [code: string, kind: string | null, namespace: string | null, name: string | null];
 
@@ -97,7 +99,8 @@ const HISTORIC_MISTAKES: { mistake: string; finding: Where; file: string; line: 
     {
         mistake: "keycloak enrolled but PERMISSIVE, for want of a mesh-wide default",
         finding: ["PMX011", "Namespace", null, "keycloak"],
-        file: "kubernetes/platform/keycloak/operator/components/istio/namespace-labels.yaml",
+        // Reported on the Namespace the build produces, which the component's patch enrolls.
+        file: "kubernetes/platform/keycloak/operator/base/ns.yaml",
         line: 1,
     },
     {
@@ -146,7 +149,7 @@ function located(finding: {
 }
 
 describe("mesh-lint on the Pi Cluster's Flux tree with its historic mistakes", () => {
-    const findings = lintPaths([BROKEN]).findings.map(located);
+    const findings = lintPaths(paths(BROKEN)).findings.map(located);
 
     for (const { mistake, finding, file, line } of HISTORIC_MISTAKES) {
         it(`finds ${mistake} as ${finding[0]} on ${[finding[1] ?? "the file", finding[3]].filter(Boolean).join(" ")}`, () => {
@@ -165,9 +168,11 @@ describe("mesh-lint on the Pi Cluster's Flux tree with its historic mistakes", (
     });
 
     it("passes the corrected tree", () => {
-        const result = lintPaths([CORRECTED]);
+        const result = lintPaths(paths(CORRECTED));
         expect(result.findings).to.deep.equal([]);
-        expect(result.objects).to.equal(68);
+        expect(result.objects).to.equal(82);
+        expect(result.clusters).to.deep.equal([`${CORRECTED}/kubernetes/clusters/prod`]);
+        expect(result.unreached).to.deep.equal([]);
     });
 });
 
@@ -191,11 +196,11 @@ spec:
 
 describe("the mesh-lint command", () => {
     it("exits 1 on the broken tree and 0 on the corrected one", async () => {
-        expect((await runCommand(main, [BROKEN])).code).to.equal(1);
-        const clean = await runCommand(main, [CORRECTED]);
+        expect((await runCommand(main, paths(BROKEN))).code).to.equal(1);
+        const clean = await runCommand(main, paths(CORRECTED));
         expect(clean.code).to.equal(0);
         expect(clean.stdout.split("\n")[0]).to.equal(
-            "No findings: 68 objects in 107 files checked.",
+            "No findings: 82 objects in 117 files checked.",
         );
     });
 
@@ -223,8 +228,9 @@ spec:
         expect(code).to.equal(0);
     });
 
-    it("prints the findings as JSON with exactly code, policy, level, kind, namespace, name, file, line and message", async () => {
-        // The corrected tree's Istio folder brings the mesh-wide default.
+    it("prints the findings as JSON with exactly code, policy, level, kind, namespace, name, file, line, cluster, chain and message", async () => {
+        // The corrected tree's Istio folder brings the mesh-wide default: both prod overlays are
+        // one cluster.
         const { code, stdout } = await runCommand(main, [
             "--json",
             `${BROKEN}/kubernetes/platform/envoy-gateway`,
@@ -242,6 +248,8 @@ spec:
                     name: "envoy-gateway-strict",
                     file: `${BROKEN}/kubernetes/platform/envoy-gateway/config/components/istio/peer-authentication.yaml`,
                     line: 1,
+                    cluster: "overlays/prod",
+                    chain: [`${BROKEN}/kubernetes/platform/envoy-gateway/config/overlays/prod`],
                     message:
                         "Ingress namespace envoy-gateway-system is effectively STRICT (its namespace-wide PeerAuthentication envoy-gateway-system/envoy-gateway-strict sets STRICT), so ztunnel drops every client outside the mesh; give envoy-gateway-system a namespace-wide PERMISSIVE policy with a reason.",
                 },
@@ -249,32 +257,39 @@ spec:
         });
     });
 
-    it("prints the findings grouped by file, with line, code, level, message and fix", async () => {
+    it("prints the findings grouped by file, with line, code, level, cluster, message and fix", async () => {
         const { stdout } = await runCommand(main, [`${BROKEN}/kubernetes/platform/keycloak`]);
         const file = `${BROKEN}/kubernetes/platform/keycloak`;
         expect(stdout.split("\n")).to.deep.equal([
             `${file}/app/base/operator-network-policy.yaml`,
             "  line 3: PMX020 mandatory networkpolicy-allow-ambient-ports",
+            `    in overlays/prod › ${file}/app/overlays/prod`,
             "    NetworkPolicy keycloak/keycloak-network-policy holds pods app=keycloak,app.kubernetes.io/managed-by=keycloak-operator in the ambient namespace keycloak but no NetworkPolicy lets in HBONE (TCP 15008) and the kubelet's probes from 169.254.7.127; add a rule with port 15008/TCP and a rule from ipBlock 169.254.7.127/32.",
             "    fix: Checks that every NetworkPolicy restricting ingress in an ambient namespace lets in HBONE (TCP 15008) and the kubelet's probes, which ambient mode SNATs to 169.254.7.127; add ingress rules for port 15008 and for ipBlock 169.254.7.127/32.",
             "",
             `${file}/config/components/istio/peer-authentication.yaml`,
             "  line 1: PMX003 mandatory peerauthentication-require-valid-mtls",
+            `    in overlays/prod › ${file}/config/overlays/prod`,
             "    PeerAuthentication keycloak/keycloak-permissive has portLevelMtls without a workload selector, which Istio rejects; move the ports into a policy whose selector.matchLabels names the workload.",
             "    fix: Checks that mtls modes are valid and that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, as Istio's validation demands; fix the field named in the message.",
             "",
-            `${file}/operator/components/istio/namespace-labels.yaml`,
+            // The Namespace the build produces, which the istio component's patch enrolls.
+            `${file}/operator/base/ns.yaml`,
             "  line 1: PMX011 mandatory mesh-require-strict-namespaces",
+            `    in overlays/prod › ${file}/operator/overlays/prod`,
             "    Namespace keycloak is enrolled in ambient mode but is effectively PERMISSIVE: no mesh-wide PeerAuthentication exists in istio-system, so Istio's default PERMISSIVE applies (its namespace-wide PeerAuthentication keycloak/keycloak-permissive leaves the mode UNSET); set the mesh-wide policy to STRICT or give keycloak a namespace-wide STRICT policy.",
             "    fix: Checks that every namespace enrolled in ambient mode is effectively STRICT under Istio's precedence (workload over namespace over mesh, UNSET inherits, only the oldest policy of a scope counts); give the namespace or the mesh a STRICT policy.",
             "",
             // The input has no istio-system Namespace to report the missing default on.
             "(the input as a whole)",
             "  PMX010 mandatory mesh-require-strict-default",
+            "    in overlays/prod",
             "    No mesh-wide PeerAuthentication exists in the root namespace istio-system, so every namespace without its own policy is PERMISSIVE; add a PeerAuthentication named default there, without a selector, with mtls.mode STRICT.",
             "    fix: Checks that a mesh-wide PeerAuthentication in Istio's root namespace sets mode STRICT (an UNSET mesh-wide mode means PERMISSIVE); add one named default, without a selector, with mtls.mode STRICT.",
             "",
-            "4 findings (4 mandatory, 0 advisory) in 4 files; 6 objects in 15 files checked.",
+            "4 findings (4 mandatory, 0 advisory) in 4 files; 5 objects in 17 files checked.",
+            "Clusters built: overlays/prod.",
+            "Remote resources not read (Flux fetches them): https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/keycloaks.k8s.keycloak.org-v1.yml, https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/kubernetes.yml.",
             "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values).",
         ]);
     });
@@ -296,6 +311,8 @@ spec:
             name: null,
             file: `${root}/a-broken.yaml`,
             line: 4,
+            cluster: null,
+            chain: [],
             message: `${root}/a-broken.yaml is not valid YAML: Tabs are not allowed as indentation.`,
         });
         // b-ns.yaml was checked: its namespace is enrolled, and no mesh-wide default exists.

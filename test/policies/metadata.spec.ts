@@ -6,7 +6,6 @@ import * as path from "path";
 import { parse } from "yaml";
 import { PACK_NAME, policies } from "../../policies/policies";
 import { ConfigProperty } from "../../policies/core";
-import { YAML_SYNTAX } from "../../lint/lint";
 import { catalogue } from "../../policies/catalogue";
 import { rules } from "../../policies/rules";
 
@@ -22,7 +21,8 @@ function sources(folder: string): string[] {
 
 describe("the policy pack's metadata", () => {
     it("takes every rule's code, name, level and description from its catalogue entry, one rule per entry", () => {
-        const codes = Object.keys(catalogue).filter((code) => code !== YAML_SYNTAX.code);
+        // The linter's own codes (YAML…) are about files, not rules.
+        const codes = Object.keys(catalogue).filter((code) => !code.startsWith("YAML"));
         expect(rules.map((r) => r.code)).to.deep.equal(codes);
         for (const rule of rules) {
             const entry = catalogue[rule.code as keyof typeof catalogue];

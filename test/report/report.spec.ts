@@ -4,7 +4,7 @@ import { planInventory } from "../../harness/engine";
 import { planStack } from "../../harness/stack";
 import { renderReport } from "../../report/markdown";
 import { meshReport, MeshReport } from "../../report/model";
-import { readYamlInput, yamlInput } from "../../policies/adapters/yaml";
+import { readYamlInput, yamlInput, YamlInput } from "../../policies/adapters/yaml";
 import { main, README, stackReport } from "../../scripts/meshReport";
 import { planReference, REFERENCE_STACK, runCommand } from "../helpers";
 
@@ -13,7 +13,18 @@ const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures",
 /** The report of YAML documents given as text. */
 function reportOf(...documents: string[]): MeshReport {
     const text = documents.join("---\n");
-    return meshReport(yamlInput([{ display: "test.yaml", real: "/test.yaml", text }]).inventory);
+    return meshReport(onlyCluster(yamlInput([{ display: "test.yaml", real: "/test.yaml", text }])));
+}
+
+/** The inventory of an input that has exactly one cluster. */
+function onlyCluster(input: YamlInput) {
+    expect(input.clusters).to.have.length(1);
+    return input.clusters[0].inventory;
+}
+
+/** A Flux fixture tree's one cluster. */
+function fluxCluster(tree: "corrected" | "broken") {
+    return onlyCluster(readYamlInput([`${FLUX}/${tree}/kubernetes`]));
 }
 
 /** Each namespace as `name MODE (decided by)` and its exceptions as `name: port MODE, …`. */
@@ -55,7 +66,7 @@ const MESH_STRICT = peerAuthentication("istio-system", "default", "  mtls: {mode
 
 describe("mesh-report's effective mTLS, with the policy pack's precedence", () => {
     it("gives the corrected Flux tree's namespaces and exceptions their modes", () => {
-        const report = meshReport(readYamlInput([`${FLUX}/corrected`]).inventory);
+        const report = meshReport(fluxCluster("corrected"));
         expect(report.mesh).to.deep.equal({
             mode: "STRICT",
             decidedBy: "mesh-wide `istio-system/default`",
@@ -70,9 +81,10 @@ describe("mesh-report's effective mTLS, with the policy pack's precedence", () =
             "  postgres-keycloak-metrics-permissive [STRICT]: 9187 PERMISSIVE",
             "envoy-gateway-system PERMISSIVE (namespace-wide `envoy-gateway-permissive`)",
             "kafka STRICT (namespace-wide `kafka-strict`)",
+            // In build order: the component lists the webhook's exception first.
+            "  strimzi-operator-permissive [STRICT]: 8080 PERMISSIVE, 8443 PERMISSIVE",
             "  kafka-broker-metrics-permissive [STRICT]: 9404 PERMISSIVE",
             "  entity-operator-metrics-permissive [STRICT]: 8081 PERMISSIVE",
-            "  strimzi-operator-permissive [STRICT]: 8080 PERMISSIVE, 8443 PERMISSIVE",
             "keycloak STRICT (mesh-wide `istio-system/default`)",
             "  keycloak-permissive [STRICT]: 8080 PERMISSIVE",
         ]);
@@ -81,7 +93,7 @@ describe("mesh-report's effective mTLS, with the policy pack's precedence", () =
     });
 
     it("shows the broken tree as Istio would apply it: keycloak PERMISSIVE, port settings ignored", () => {
-        const report = meshReport(readYamlInput([`${FLUX}/broken`]).inventory);
+        const report = meshReport(fluxCluster("broken"));
         expect(report.mesh.mode).to.equal("PERMISSIVE");
         expect(rows(report).filter((row) => !row.startsWith(" "))).to.deep.equal([
             "e-commerce STRICT (namespace-wide `e-commerce-strict`)",
@@ -266,10 +278,11 @@ describe("mesh-report of the reference stack", () => {
 
 describe("the mesh-report command", () => {
     it("prints the report of YAML paths", async () => {
-        const { code, stdout } = await runCommand(main, [`${FLUX}/corrected`]);
+        const { code, stdout } = await runCommand(main, [`${FLUX}/corrected/kubernetes`]);
         expect(code).to.equal(0);
+        // One section per cluster the tree's builds apply.
         expect(stdout).to.equal(
-            renderReport(meshReport(readYamlInput([`${FLUX}/corrected`]).inventory)),
+            `## Cluster ${FLUX}/corrected/kubernetes/clusters/prod\n\n${renderReport(meshReport(fluxCluster("corrected")))}`,
         );
         // What it prints, not only that it prints what the library renders.
         expect(stdout).to.contain("### Effective mTLS");

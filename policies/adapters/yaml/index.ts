@@ -1,106 +1,256 @@
-// The YAML input adapter: plain Kubernetes YAML (Kustomize and Flux trees, Helm-rendered output,
-// multi-document files) into the analysis core's model, with the file and line of every object.
-// What plain YAML cannot tell (Helm release values, dependency edges) is declared missing, so the
-// rules that need it say they do not apply. Reading is split in three: parse (documents and
-// lines), build (the Kustomize and Flux layout) and objects (what each document holds).
-//
-// Kustomize is followed as far as the rules need it and no further: a kustomization's `namespace`
-// reaches the objects it includes (the outermost kustomization wins, as in `kustomize build`), a
-// Flux Kustomization's `targetNamespace` reaches the kustomization at its `spec.path`, and the
-// documents a kustomization lists as patches are patches. Every object also records the Flux
-// Kustomizations whose `spec.path` tree holds its file. Nothing is built or merged: every object
-// keeps the file and line it is written at.
-import { Capabilities, Inventory, KubeObject } from "../../core";
-import {
-    FluxKustomization,
-    isFluxKustomization,
-    Kustomization,
-    readKustomization,
-    resolveFluxOwners,
-    resolveLayout,
-} from "./build";
+// The YAML input adapter: Kubernetes YAML into the analysis core's model, per cluster, as Flux and
+// kustomize would apply it. A tree with Flux Kustomizations or kustomization files is built from
+// its roots (roots.ts): each cluster's objects are what its builds produce (kustomize/build.ts,
+// flux.ts), with the file and line each was written at and the chain that built it, and Flux
+// HelmReleases become Helm releases with the values helm-controller would pass. Files no root
+// reaches are listed, not judged. A tree with neither is read file by file. Helm charts, Go
+// templates and SOPS-encrypted documents are never read as manifests.
+import * as path from "path";
+import { Capabilities, HelmRelease, Inventory, KubeObject } from "../../core";
+import { ClusterBuilder, isFluxKustomization, readFluxSpec } from "./flux";
+import { toHelmRelease, isFluxHelmRelease } from "./helmReleases";
+import { BuildProblem, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
+import { isMap } from "./kustomize/resource";
 import { collectYamlFiles, readText } from "./files";
-import { inlinePatchObjects, kubeObjects } from "./objects";
-import { BrokenYaml, isKustomization, parseFile, YamlSource } from "./parse";
+import { documentObjects, toKubeObject } from "./objects";
+import { isKubeShaped, YamlSource } from "./parse";
+import { FluxDocument, findRoots } from "./roots";
+import { diskTree, FileTree, memoryTree } from "./tree";
 
 export { collectYamlFiles, readText, UnusableInputError } from "./files";
 export type { InputFile } from "./files";
 export { parseFast, parseWithTree } from "./parse";
 export type { BrokenYaml, YamlSource } from "./parse";
 
-/** What plain YAML can tell the rules. */
-export const YAML_CAPABILITIES: Capabilities = { helmReleases: false, dependencies: false };
+/** What plain YAML files can tell the rules: no dependency edges, Helm values only via Flux. */
+export function yamlCapabilities(releases: readonly HelmRelease[]): Capabilities {
+    return { helmReleases: releases.length > 0, dependencies: false };
+}
 
-/** The input as the core's model, and what could not be read as Kubernetes objects. */
-export interface YamlInput {
+/** One cluster's objects, or the whole input's when it is read file by file. */
+export interface ClusterInput {
+    /** The cluster's root directory; null when the input has no roots. */
+    readonly label: string | null;
     readonly inventory: Inventory;
-    readonly broken: BrokenYaml[];
+}
+
+/** Something that stops Flux or kustomize from applying a file or a build. */
+export interface InputProblem extends BuildProblem {
+    /** The cluster whose build met it; null for a file read on its own. */
+    readonly cluster: string | null;
+}
+
+/** Files that are not manifests, by what they are. */
+export interface NotManifests {
+    /** Files of a Helm chart (a directory with Chart.yaml). */
+    readonly chart: string[];
+    /** Go templates that are not YAML until rendered. */
+    readonly template: string[];
+    /** SOPS-encrypted files. */
+    readonly encrypted: string[];
+}
+
+/** The input as the core's model, per cluster, and what could not be used. */
+export interface YamlInput {
+    readonly clusters: ClusterInput[];
+    /** YAML that does not parse, and builds Flux or kustomize would refuse. */
+    readonly problems: InputProblem[];
     /** Display paths of the files read, in input order. */
     readonly files: string[];
-    /** Documents that are not Kubernetes objects (kustomizations, values files, empty ones). */
-    readonly skipped: number;
+    /** Manifest files no root reaches: not applied, so not judged. */
+    readonly unreached: string[];
+    /** Remote resources the builds name (Flux fetches them; an offline read cannot). */
+    readonly remote: string[];
+    readonly notManifests: NotManifests;
 }
 
-/** Reads the YAML files below the paths. Throws UnusableInputError for an unreadable path. */
+/**
+ * Reads the YAML files below the paths. A named path without kustomizations or Flux
+ * Kustomizations (rendered Helm output, say) is added to every cluster the others build. Throws
+ * UnusableInputError for an unreadable path.
+ */
 export function readYamlInput(paths: readonly string[]): YamlInput {
-    return yamlInput(collectYamlFiles(paths).map((file) => ({ ...file, text: readText(file) })));
+    const files = collectYamlFiles(paths);
+    const tree = diskTree(new Map(files.map((file) => [file.real, file.display])), paths);
+    // Each file belongs to the first named path it was found under.
+    const groups = paths.map((named) =>
+        files.filter((file) => file.display === named || file.display.startsWith(`${named}/`)),
+    );
+    return yamlInput(
+        files.map((file) => ({ ...file, text: readText(file) })),
+        tree,
+        groups.map((group) => group.map((file) => file.real)),
+    );
 }
 
-/** The model of YAML texts; `real` paths identify files and resolve kustomization references. */
-export function yamlInput(sources: readonly YamlSource[]): YamlInput {
-    const parsed = sources.map(parseFile);
-    const broken = parsed.flatMap((file) => (file.broken ? [file.broken] : []));
-    const kustomizations = new Map<string, Kustomization>();
-    const fluxKustomizations: FluxKustomization[] = [];
-    for (const file of parsed) {
-        for (const document of file.documents) {
-            if (isKustomization(document.value, file.source.real)) {
-                const kustomization = readKustomization(file.source, document);
-                kustomizations.set(kustomization.dir, kustomization);
-            } else if (isFluxKustomization(document.value)) {
-                const { metadata, spec } = document.value;
-                fluxKustomizations.push({
-                    file: file.source.real,
-                    name: metadata.name,
-                    namespace:
-                        typeof metadata.namespace === "string" ? metadata.namespace : undefined,
-                    path: spec.path,
-                    targetNamespace:
-                        typeof spec.targetNamespace === "string" ? spec.targetNamespace : undefined,
-                });
+/** Whether a directory or one above it is a Helm chart. */
+function chartOf(tree: FileTree, file: string): boolean {
+    for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+        if (tree.list(dir).includes("Chart.yaml")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/**
+ * The model of YAML texts; `real` paths identify files and resolve references between them.
+ * `groups` are the files of each named path (all one group when not given).
+ */
+export function yamlInput(
+    sources: readonly YamlSource[],
+    tree?: FileTree,
+    groups: readonly (readonly string[])[] = [sources.map((source) => source.real)],
+): YamlInput {
+    const workspace = new Workspace(tree ?? memoryTree(sources));
+    const notManifests: NotManifests = { chart: [], template: [], encrypted: [] };
+    const manifests: YamlSource[] = [];
+    const flux: FluxDocument[] = [];
+    const kustomizationFiles: string[] = [];
+    for (const source of sources) {
+        const documents = workspace.documents(source.real);
+        const broken = documents?.error !== undefined;
+        if (chartOf(workspace.tree, source.real)) {
+            notManifests.chart.push(source.display);
+            continue;
+        }
+        if (source.text.includes("{{") && (broken || /\/templates\//.test(source.real))) {
+            notManifests.template.push(source.display);
+            continue;
+        }
+        if (documents?.documents.some((d) => isMap(d.value) && isMap(d.value.sops))) {
+            notManifests.encrypted.push(source.display);
+            continue;
+        }
+        if (KUSTOMIZATION_NAMES.includes(path.basename(source.real))) {
+            kustomizationFiles.push(source.real);
+            continue;
+        }
+        manifests.push(source);
+        for (const document of documents?.documents ?? []) {
+            const spec = isFluxKustomization(document.value) && readFluxSpec(document.value);
+            if (spec) {
+                flux.push({ spec, real: source.real });
             }
         }
     }
-    const layout = resolveLayout(kustomizations, fluxKustomizations);
-    const owners = resolveFluxOwners(kustomizations, fluxKustomizations, layout);
+    const files = sources.map((source) => source.display);
+    const roots = findRoots(workspace, flux, kustomizationFiles);
+    if (roots.length === 0) {
+        return fileByFile(workspace, manifests, files, notManifests);
+    }
+    // Named paths with no root of their own join every cluster as they are written.
+    const rooted = new Set([...kustomizationFiles, ...flux.map((document) => document.real)]);
+    const loose = new Set(groups.filter((group) => !group.some((real) => rooted.has(real))).flat());
+    const looseInput = fileByFile(
+        workspace,
+        manifests.filter((source) => loose.has(source.real)),
+        files,
+        notManifests,
+    );
+    const looseObjects = looseInput.clusters[0].inventory.objects;
+    const builder = new ClusterBuilder(workspace);
+    const clusters: ClusterInput[] = [];
+    const problems: InputProblem[] = [];
+    const reached = new Set<string>();
+    const remote = new Set<string>();
+    for (const root of roots) {
+        const build = builder.build(root.label, root);
+        build.read.forEach((file) => reached.add(file));
+        build.remote.forEach((entry) => remote.add(entry));
+        problems.push(...build.problems.map((p) => ({ ...p, cluster: root.label })));
+        const objects = build.applied
+            .filter(({ resource }) => typeof resource.value.apiVersion === "string")
+            .map(({ resource, chain, appliedBy }) =>
+                toKubeObject(resource.value, {
+                    file: resource.origin.file,
+                    line: resource.origin.line,
+                    ...(appliedBy && { fluxKustomizations: [appliedBy] }),
+                    chain,
+                    ...(resource.writtenNamespace !== undefined && {
+                        writtenNamespace: resource.writtenNamespace,
+                    }),
+                }),
+            );
+        clusters.push({ label: root.label, inventory: inventoryOf([...objects, ...looseObjects]) });
+    }
+    problems.push(...looseInput.problems);
+    const unreached = manifests
+        .filter((source) => !reached.has(source.real) && !loose.has(source.real))
+        .filter((source) => {
+            // A file that does not parse might be a manifest: it is listed too.
+            const documents = workspace.documents(source.real);
+            return documents?.error || documents?.documents.some((d) => isKubeShaped(d.value));
+        })
+        .map((source) => source.display);
+    return {
+        clusters,
+        problems: dedupe(problems),
+        files,
+        unreached,
+        remote: [...remote],
+        notManifests,
+    };
+}
+
+/** The same problem met by two builds of one cluster is one problem. */
+function dedupe(problems: InputProblem[]): InputProblem[] {
+    const seen = new Set<string>();
+    return problems.filter((problem) => {
+        const key = `${problem.cluster}\0${problem.file}\0${problem.line}\0${problem.message}`;
+        return !seen.has(key) && seen.add(key) !== undefined;
+    });
+}
+
+/** An inventory of objects, with the Helm releases of their Flux HelmReleases. */
+function inventoryOf(objects: KubeObject[]): Inventory {
+    const lookup = (kind: string, namespace: string, name: string) =>
+        objects.find(
+            (o) =>
+                o.kind === kind &&
+                (o.metadata.namespace ?? "default") === namespace &&
+                (o.metadata.name === name || nameBeforeHash(o) === name),
+        );
+    const releases = objects.filter(isFluxHelmRelease).map((r) => toHelmRelease(r, lookup));
+    return { objects, releases, oidcClients: [], capabilities: yamlCapabilities(releases) };
+}
+
+/** A generated ConfigMap's or Secret's name without kustomize's hash suffix. */
+function nameBeforeHash(object: KubeObject): string | undefined {
+    const name = object.metadata.name;
+    return name && /-[a-z0-9]{10}$/.test(name) ? name.slice(0, -11) : undefined;
+}
+
+/** A tree without roots: every manifest as written, as one input. */
+function fileByFile(
+    workspace: Workspace,
+    manifests: readonly YamlSource[],
+    files: string[],
+    notManifests: NotManifests,
+): YamlInput {
     const objects: KubeObject[] = [];
-    let skipped = 0;
-    for (const file of parsed) {
-        const patchTarget = layout.patchFiles.get(file.source.real);
-        const namespace = layout.namespaces.get(file.source.real);
-        const appliedBy = owners.get(file.source.real);
-        for (const document of file.documents) {
-            if (isKustomization(document.value, file.source.real)) {
-                skipped++;
-                objects.push(...inlinePatchObjects(kustomizations, file.source, layout, owners));
-                continue;
-            }
-            const found = kubeObjects(document, file.source.display, {
-                patch: patchTarget !== undefined,
-                target: patchTarget ?? undefined,
-                namespace,
-                fluxKustomizations: appliedBy,
+    const problems: InputProblem[] = [];
+    for (const source of manifests) {
+        const documents = workspace.documents(source.real);
+        if (documents?.error) {
+            problems.push({
+                ...documents.error,
+                file: source.display,
+                syntax: true,
+                cluster: null,
             });
-            if (found.length === 0) {
-                skipped++;
-            }
-            objects.push(...found);
+            continue;
+        }
+        for (const document of documents?.documents ?? []) {
+            objects.push(...documentObjects(document, source.display));
         }
     }
     return {
-        inventory: { objects, releases: [], oidcClients: [], capabilities: YAML_CAPABILITIES },
-        broken,
-        files: sources.map((source) => source.display),
-        skipped,
+        clusters: [{ label: null, inventory: inventoryOf(objects) }],
+        problems,
+        files,
+        unreached: [],
+        remote: [],
+        notManifests,
     };
 }
