@@ -279,6 +279,62 @@ spec:
         });
     });
 
+    it("generates a kustomization where a Flux path has none, and adds the Flux Kustomization's patches and prefix", () => {
+        const root = writeTree({
+            "clusters/lab/apps.yaml": flux(
+                "apps",
+                "./apps",
+                `  namePrefix: lab-
+  patches:
+    - target: {kind: Service}
+      patch: |-
+        - op: add
+          path: /metadata/labels/patched
+          value: "yes"
+`,
+            ),
+            // No kustomization.yaml: Flux takes every YAML file below the path.
+            "apps/web/service.yaml":
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n",
+            "apps/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+        });
+        const objects = readYamlInput([root]).clusters[0].inventory.objects;
+        expect(
+            objects
+                .filter((o) => o.kind !== "Kustomization")
+                .map((o) => [summary(o, root), o.metadata.labels ?? {}]),
+        ).to.deep.equal([
+            ["Namespace -/shop @ apps/ns.yaml:1", {}],
+            ["Service shop/lab-web @ apps/web/service.yaml:1", { patched: "yes" }],
+        ]);
+    });
+
+    it("resolves a ${VAR} in a child Flux Kustomization's path from its parent's substitution", () => {
+        const root = writeTree({
+            "clusters/lab/settings.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  ENV: prod\n",
+            "clusters/lab/infra.yaml": flux(
+                "infra",
+                "./infra",
+                "  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: settings\n",
+            ),
+            "infra/kustomization.yaml": "resources: [app.yaml]\n",
+            "infra/app.yaml": flux("app", "./apps/${ENV}"),
+            "apps/prod/kustomization.yaml": "resources: [ns.yaml]\n",
+            "apps/prod/ns.yaml": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod-shop\n",
+        });
+        const input = readYamlInput([root]);
+        expect(input.problems).to.deep.equal([]);
+        const ns = input.clusters[0].inventory.objects.find((o) => o.kind === "Namespace")!;
+        const shown = (step: string) => (step.startsWith(root) ? path.relative(root, step) : step);
+        expect(ns.source.chain!.map(shown)).to.deep.equal([
+            "clusters/lab",
+            "infra",
+            "app",
+            "apps/prod",
+        ]);
+    });
+
     it("leaves cluster-scoped objects without a namespace", () => {
         expect(find("Namespace", "kiali")[0].metadata.namespace).to.equal(undefined);
         expect(
@@ -447,12 +503,9 @@ metadata:
             });
         });
 
-        it("leaves broken files, kustomizations and Lists to the syntax tree", () => {
+        it("leaves broken files and Lists to the syntax tree", () => {
             const file = (real: string, text: string) => ({ display: real, real, text });
             expect(parseFast(file("/a.yaml", "a: [1,\nb: c"))).to.equal(undefined);
-            expect(parseFast(file("/k/kustomization.yaml", "resources: [a.yaml]"))).to.equal(
-                undefined,
-            );
             expect(parseFast(file("/l.yaml", "apiVersion: v1\nkind: List\nitems: []"))).to.equal(
                 undefined,
             );

@@ -324,6 +324,53 @@ spec:
         ]);
     });
 
+    it("reports a policy a Flux targetNamespace moves out of its namespace, as the Pi Cluster's keycloak-config does", async () => {
+        const root = writeTree({
+            "clusters/prod/config.yaml": `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: keycloak-config
+  namespace: flux-system
+spec:
+  path: ./keycloak/config
+  targetNamespace: flux-system
+`,
+            "keycloak/config/kustomization.yaml": "resources: [peer-authentication.yaml]\n",
+            "keycloak/config/peer-authentication.yaml": `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: keycloak-permissive
+  namespace: keycloak
+spec:
+  selector:
+    matchLabels:
+      app: keycloak
+  mtls:
+    mode: STRICT
+`,
+        });
+        const { stdout } = await runCommand(main, ["--json", root]);
+        const moved = JSON.parse(stdout).findings.filter(
+            (f: { code: string }) => f.code === "YAML003",
+        );
+        expect(moved).to.deep.equal([
+            {
+                code: "YAML003",
+                policy: "build-moves-policy",
+                level: "mandatory",
+                kind: "PeerAuthentication",
+                namespace: "flux-system",
+                name: "keycloak-permissive",
+                file: `${root}/keycloak/config/peer-authentication.yaml`,
+                line: 1,
+                cluster: `${root}/clusters/prod`,
+                chain: ["keycloak-config", `${root}/keycloak/config`],
+                message:
+                    "PeerAuthentication keycloak-permissive is written for namespace keycloak, but Flux Kustomization keycloak-config applies it in namespace flux-system, so it guards flux-system instead; apply it from a build for keycloak, or write namespace flux-system if that is meant.",
+            },
+        ]);
+    });
+
     it("exits 2 with one line naming a path that does not exist", async () => {
         const result = await runCommand(main, [CORRECTED, `${FLUX}/missing`]);
         expect(result).to.deep.equal({

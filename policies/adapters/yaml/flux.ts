@@ -368,10 +368,10 @@ export class ClusterBuilder {
         ) {
             return;
         }
-        const before = jsyaml.dump(resource.value, { lineWidth: -1, noRefs: true });
-        if (!before.includes("${")) {
+        if (!mentionsVariable(resource.value)) {
             return;
         }
+        const before = jsyaml.dump(resource.value, { lineWidth: -1, noRefs: true });
         const result = substitute(before, variables);
         result.unset.forEach((name) => unset.add(name));
         try {
@@ -383,4 +383,18 @@ export class ClusterBuilder {
             // A substituted value that breaks the YAML: Flux refuses it too; the object stays.
         }
     }
+}
+
+/** Whether any string in a value holds `${`: only then can substitution change it. */
+function mentionsVariable(value: unknown): boolean {
+    if (typeof value === "string") {
+        return value.includes("${");
+    }
+    if (Array.isArray(value)) {
+        return value.some(mentionsVariable);
+    }
+    return (
+        isMap(value) &&
+        Object.entries(value).some(([key, entry]) => key.includes("${") || mentionsVariable(entry))
+    );
 }

@@ -71,13 +71,18 @@ export interface YamlInput {
  */
 export function readYamlInput(paths: readonly string[]): YamlInput {
     const files = collectYamlFiles(paths);
-    const tree = diskTree(new Map(files.map((file) => [file.real, file.display])), paths);
+    const sources = files.map((file) => ({ ...file, text: readText(file) }));
+    const tree = diskTree(
+        new Map(files.map((file) => [file.real, file.display])),
+        paths,
+        new Map(sources.map((source) => [source.real, source.text])),
+    );
     // Each file belongs to the first named path it was found under.
     const groups = paths.map((named) =>
         files.filter((file) => file.display === named || file.display.startsWith(`${named}/`)),
     );
     return yamlInput(
-        files.map((file) => ({ ...file, text: readText(file) })),
+        sources,
         tree,
         groups.map((group) => group.map((file) => file.real)),
     );
@@ -108,13 +113,18 @@ export function yamlInput(
     const flux: FluxDocument[] = [];
     const kustomizationFiles: string[] = [];
     for (const source of sources) {
-        const documents = workspace.documents(source.real);
-        const broken = documents?.error !== undefined;
+        // Charts and templates are recognized before they are parsed: parsing them is slow and moot.
         if (chartOf(workspace.tree, source.real)) {
             notManifests.chart.push(source.display);
             continue;
         }
-        if (source.text.includes("{{") && (broken || /\/templates\//.test(source.real))) {
+        const templated = source.text.includes("{{");
+        if (templated && /\/templates\//.test(source.real)) {
+            notManifests.template.push(source.display);
+            continue;
+        }
+        const documents = workspace.documents(source.real);
+        if (templated && documents?.error !== undefined) {
             notManifests.template.push(source.display);
             continue;
         }

@@ -2,7 +2,6 @@
 // A plain loader (js-yaml) reads most files; a full syntax tree (yaml) is built only where lines of
 // nested entries or error positions are needed.
 import * as jsyaml from "js-yaml";
-import * as path from "path";
 import { LineCounter, Node, parseAllDocuments } from "yaml";
 import { isRecord } from "../../core";
 import { InputFile } from "./files";
@@ -36,12 +35,6 @@ export interface ParsedFile {
     readonly broken?: BrokenYaml;
 }
 
-export const KUSTOMIZATION_FILES = new Set([
-    "kustomization.yaml",
-    "kustomization.yml",
-    "Kustomization",
-]);
-
 // js-yaml's core schema plus merge keys: the values `yaml` gives (YAML 1.2 core, `<<` merged), with
 // no timestamps or binary turned into objects.
 // (js-yaml exports its built-in types at run time; @types/js-yaml does not declare them.)
@@ -51,8 +44,7 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [merge] });
 /**
  * Parses a file's documents. A plain loader (js-yaml) reads most files ten times faster than a
  * full syntax tree; the tree (`yaml`) is built only where it is needed: for broken files (its
- * error positions), kustomizations and Lists (the lines of their entries), and anything the fast
- * path cannot place.
+ * error positions), Lists (the lines of their items), and anything the fast path cannot place.
  */
 export function parseFile(source: YamlSource): ParsedFile {
     return parseFast(source) ?? parseWithTree(source);
@@ -81,10 +73,8 @@ export function parseFast(source: YamlSource): ParsedFile | undefined {
         return undefined;
     }
     const documents = values.filter((value) => value !== null && value !== undefined);
-    if (
-        documents.length !== lines.length ||
-        documents.some((value) => isKustomization(value, source.real) || isList(value))
-    ) {
+    // Lists need their items' lines, which only the syntax tree has.
+    if (documents.length !== lines.length || documents.some(isList)) {
         return undefined;
     }
     return {
@@ -149,16 +139,4 @@ export function isKubeShaped(value: unknown): value is Json {
     return (
         isRecord(value) && typeof value.apiVersion === "string" && typeof value.kind === "string"
     );
-}
-
-export function isKustomization(value: unknown, file: string): boolean {
-    if (!isRecord(value)) {
-        return false;
-    }
-    const apiVersion = typeof value.apiVersion === "string" ? value.apiVersion : "";
-    if (apiVersion.startsWith("kustomize.config.k8s.io/")) {
-        return true;
-    }
-    // kustomize lets kustomization files leave out apiVersion and kind.
-    return KUSTOMIZATION_FILES.has(path.basename(file)) && !apiVersion.includes(".fluxcd.io/");
 }

@@ -30,6 +30,8 @@ export function toDisplay(file: string): string {
 export function diskTree(
     displays: ReadonlyMap<string, string>,
     named: readonly string[] = [],
+    /** Texts already read, by resolved path: not read again. */
+    texts: ReadonlyMap<string, string> = new Map(),
 ): FileTree {
     const roots = named.flatMap((display) => {
         try {
@@ -43,6 +45,9 @@ export function diskTree(
     const stats = new Map<string, boolean>();
     return {
         bytes(real) {
+            if (!bytes.has(real) && texts.has(real)) {
+                bytes.set(real, Buffer.from(texts.get(real)!, "utf8"));
+            }
             if (!bytes.has(real)) {
                 let content: Buffer | undefined;
                 try {
