@@ -121,8 +121,9 @@ export interface Applier {
     readonly spec: FluxSpec;
     /** The cluster's label, then the Flux Kustomizations down to this one. */
     readonly chain: readonly string[];
-    /** The file that holds it (to resolve `spec.path` from the repository root). */
+    /** The file that holds it (to resolve `spec.path` from the repository root), and the line. */
     readonly real: string;
+    readonly line: number;
 }
 
 /** One object a cluster applies. */
@@ -175,7 +176,13 @@ export class ClusterBuilder {
      */
     build(
         label: string,
-        root: { dir: string; spec?: FluxSpec; real?: string; more?: readonly string[] },
+        root: {
+            dir: string;
+            spec?: FluxSpec;
+            real?: string;
+            line?: number;
+            more?: readonly string[];
+        },
     ): ClusterBuild {
         const cluster: ClusterBuild = {
             label,
@@ -191,7 +198,12 @@ export class ClusterBuilder {
         const queue: { dir: string; applier?: Applier }[] = [
             {
                 dir: root.dir,
-                applier: root.spec && { spec: root.spec, chain: [label], real: root.real! },
+                applier: root.spec && {
+                    spec: root.spec,
+                    chain: [label],
+                    real: root.real!,
+                    line: root.line ?? 1,
+                },
             },
             // Other kustomizations of the same cluster, built beside the first.
             ...(root.more ?? []).map((dir) => ({ dir })),
@@ -228,6 +240,7 @@ export class ClusterBuilder {
                     spec,
                     chain: [...(applier?.chain ?? [label]), spec.name],
                     real: resource.origin.real,
+                    line: resource.origin.line,
                 };
                 const target = this.pathOf(child, cluster);
                 if (target) {
@@ -267,7 +280,7 @@ export class ClusterBuilder {
             for (const name of unset) {
                 cluster.problems.push({
                     file: this.workspace.tree.display(applier!.real),
-                    line: 1,
+                    line: applier!.line,
                     message: `Flux Kustomization ${applier!.spec.namespace}/${applier!.spec.name} substitutes \${${name}}, which none of its variables sets: Flux refuses the build (strict substitution)`,
                 });
             }
@@ -305,7 +318,7 @@ export class ClusterBuilder {
             const unresolved = applier.spec.path.includes("${") ? " (an unresolved variable)" : "";
             cluster.problems.push({
                 file: this.workspace.tree.display(applier.real),
-                line: 1,
+                line: applier.line,
                 message: `Flux Kustomization ${applier.spec.namespace}/${applier.spec.name} builds ${applier.spec.path}${unresolved}, which is not in this repository`,
             });
         }

@@ -140,7 +140,7 @@ export function yamlInput(
         for (const document of documents?.documents ?? []) {
             const spec = isFluxKustomization(document.value) && readFluxSpec(document.value);
             if (spec) {
-                flux.push({ spec, real: source.real });
+                flux.push({ spec, real: source.real, line: document.line });
             }
         }
     }

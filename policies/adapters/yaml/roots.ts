@@ -15,8 +15,9 @@ export interface Root {
     readonly dir: string;
     /** The root Flux Kustomization, when the repository holds it. */
     readonly spec?: FluxSpec;
-    /** The file that holds {@link spec}. */
+    /** The file that holds {@link spec}, and the line. */
     readonly real?: string;
+    readonly line?: number;
     /** More kustomizations applied to the same cluster (trees without Flux). */
     readonly more?: readonly string[];
 }
@@ -25,6 +26,7 @@ export interface Root {
 export interface FluxDocument {
     readonly spec: FluxSpec;
     readonly real: string;
+    readonly line: number;
 }
 
 /** The `…/clusters/<name>` directory above a file, the convention `flux bootstrap` uses. */
@@ -67,7 +69,7 @@ export function findRoots(
             roots.push({
                 label: display(dir),
                 dir,
-                ...(own && { spec: own.spec, real: own.real }),
+                ...(own && { spec: own.spec, real: own.real, line: own.line }),
             });
         }
         if (others.length === 0) {
@@ -110,6 +112,7 @@ export function findRoots(
                     dir: target,
                     spec: document.spec,
                     real: document.real,
+                    line: document.line,
                 });
             }
         }
