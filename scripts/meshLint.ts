@@ -1,6 +1,6 @@
 // `npm run --silent mesh-lint -- [--json] PATH...`
-// Runs the policy pack's rules over plain Kubernetes YAML (files and directories, Kustomize and
-// Flux trees, Helm-rendered output) and prints the findings grouped by file.
+// Runs the policy pack's rules over Kubernetes YAML as Flux and kustomize would apply it, cluster by
+// cluster, and prints the findings grouped by file.
 import { Command, parseCommand, runScript } from "./cli";
 
 /** Exit codes: 0 no mandatory finding, 1 a mandatory finding, 2 unusable input. */
@@ -12,7 +12,7 @@ export const MESH_LINT: Command = {
     name: "mesh-lint",
     usage: "usage: npm run --silent mesh-lint -- [--json] PATH...",
     summary:
-        "Runs the policy pack's rules over Kubernetes YAML: files and directories, Kustomize and Flux trees, Helm-rendered output. Exits 0 when no finding is mandatory, 1 when one is, 2 on input it cannot read.",
+        "Runs the policy pack's rules over Kubernetes YAML as Flux and kustomize would apply it: each cluster's builds on their own, files no build reaches listed, not checked. A path without kustomizations (rendered Helm output) joins every cluster. Exits 0 when no finding is mandatory, 1 when one is, 2 on input it cannot read.",
     options: { json: { type: "boolean", description: "Print the findings as JSON." } },
     positionals: "PATH...  YAML files and directories (searched for .yaml and .yml files).",
 };
