@@ -29,7 +29,10 @@ export function yamlCapabilities(releases: readonly HelmRelease[]): Capabilities
 
 /** One cluster's objects, or the whole input's when it is read file by file. */
 export interface ClusterInput {
-    /** The cluster's root directory; null when the input has no roots. */
+    /**
+     * The cluster's name: its root directory, or the overlay environment (`overlays/prod`) of a
+     * tree without Flux; null when the input has no roots.
+     */
     readonly label: string | null;
     readonly inventory: Inventory;
 }
@@ -208,7 +211,11 @@ function dedupe(problems: InputProblem[]): InputProblem[] {
     const seen = new Set<string>();
     return problems.filter((problem) => {
         const key = `${problem.cluster}\0${problem.file}\0${problem.line}\0${problem.message}`;
-        return !seen.has(key) && seen.add(key) !== undefined;
+        if (seen.has(key)) {
+            return false;
+        }
+        seen.add(key);
+        return true;
     });
 }
 
