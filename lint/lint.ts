@@ -3,7 +3,9 @@
 // through the core's evaluate); this layer adds the problems files have that a Pulumi plan
 // cannot: YAML that does not parse (YAML001) and builds Flux or kustomize refuse (YAML002).
 import {
+    CatalogueEntry,
     evaluate,
+    finding,
     Finding,
     KubeObject,
     missingCapability,
@@ -50,28 +52,13 @@ function movedPolicies(objects: readonly KubeObject[], cluster: string | null): 
             const build = applier
                 ? `Flux Kustomization ${applier}`
                 : `the kustomization at ${chain[chain.length - 1] ?? cluster}`;
-            const found = ruleFinding(
-                {
-                    code: YAML_MOVED.code,
-                    template: "moved",
-                    args: {},
-                    message: renderTemplate(YAML_MOVED.messages.moved, {
-                        object: `${object.kind} ${object.metadata.name}`,
-                        written: object.source.writtenNamespace!,
-                        build,
-                        namespace: object.metadata.namespace ?? "",
-                    }),
-                    object,
-                },
-                undefined,
-                cluster,
-            );
-            return {
-                ...found,
-                policy: YAML_MOVED.name,
-                level: YAML_MOVED.level,
-                fix: YAML_MOVED.description,
-            };
+            const moved = finding(YAML_MOVED, object, "moved", {
+                object: `${object.kind} ${object.metadata.name}`,
+                written: object.source.writtenNamespace!,
+                build,
+                namespace: object.metadata.namespace ?? "",
+            });
+            return ruleFinding(moved, YAML_MOVED, cluster);
         });
 }
 
@@ -141,7 +128,7 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
         const evaluation = evaluate(cluster.inventory, rules, options.config);
         findings.push(
             ...evaluation.findings.map((finding) =>
-                ruleFinding(finding, byCode.get(finding.code), cluster.label),
+                ruleFinding(finding, byCode.get(finding.code)?.entry, cluster.label),
             ),
             ...movedPolicies(cluster.inventory.objects, cluster.label),
         );
@@ -220,9 +207,10 @@ function identify(subject: Subject | undefined) {
     }
 }
 
+/** A finding on an object, with its catalogue entry's name, level and fix. */
 function ruleFinding(
     finding: Finding,
-    rule: Rule | undefined,
+    entry: CatalogueEntry | undefined,
     cluster: string | null,
 ): LintFinding {
     // A rule may report on the input as a whole (no object: no file either).
@@ -230,8 +218,8 @@ function ruleFinding(
     const chain = subject?.source.chain ?? [];
     return {
         code: finding.code,
-        policy: rule?.name ?? finding.code,
-        level: rule?.enforcementLevel ?? "mandatory",
+        policy: entry?.name ?? finding.code,
+        level: entry?.level ?? "mandatory",
         ...identify(subject),
         file: subject?.source.file ?? null,
         line: subject?.source.line ?? null,
@@ -239,7 +227,7 @@ function ruleFinding(
         // The chain starts with the cluster, which has its own field.
         chain: chain[0] === cluster ? chain.slice(1) : [...chain],
         message: finding.message,
-        fix: rule?.description ?? "",
+        fix: entry?.description ?? "",
     };
 }
 

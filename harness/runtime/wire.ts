@@ -2,6 +2,7 @@
 // plain JSON carries Pulumi's signatures for secrets, unknowns, resource references, assets and
 // output values (@pulumi/pulumi runtime/rpc.js). The plan records them as plain JSON with every
 // secret masked.
+import { isRecord } from "../../policies/core";
 
 /** The value the engine sends for what is not known yet (providers.UnknownID). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -21,9 +22,7 @@ const SIG = {
 
 type Wire = Record<string, unknown>;
 
-function isWire(value: unknown): value is Wire {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+const isWire = isRecord as (value: unknown) => value is Wire;
 
 /** A value wrapped as a secret, as the engine wraps additional secret outputs. */
 export function secretValue(value: unknown): Wire {

@@ -4,7 +4,7 @@
 // Kustomizations, built as Flux builds a path. Without Flux: each kustomization no other one
 // includes. A tree with neither has no roots and is read file by file.
 import * as path from "path";
-import { Builder, isRemote, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
+import { Builder, isRemote, Workspace } from "./kustomize/build";
 import { isMap } from "./kustomize/resource";
 import { FluxSpec, isFluxKustomization, readFluxSpec, resolveFluxPath } from "./flux";
 
@@ -156,5 +156,3 @@ export function findRoots(
         more,
     }));
 }
-
-export { KUSTOMIZATION_NAMES };

@@ -32,7 +32,7 @@ import {
     selectsResource,
 } from "./patch";
 import { fieldReferences, followRenames, NameReference, REFERENCES } from "./references";
-import { describeId, Id, isMap, Json, Resource, sameId } from "./resource";
+import { describeId, Id, isMap, Json, Resource, sameId, strings } from "./resource";
 import * as jsyaml from "js-yaml";
 
 export const KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -156,10 +156,6 @@ export class Workspace {
         const found = KUSTOMIZATION_NAMES.find((name) => names.has(name));
         return found && path.join(dir, found);
     }
-}
-
-function strings(value: unknown): string[] {
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 /** A remote resource (`https://…`, `github.com/…`, `git@…`): not part of a local input. */

@@ -1,6 +1,7 @@
 // Where kustomize's builtin transformers write, as data: the fieldSpec tables of kustomize
 // api/internal/konfig/builtinpluginconsts (commonlabels.go, metadatalabels.go,
 // commonannotations.go) at api/v0.18.0, the version kubectl's kustomize 5.5 builds with.
+import { isRecord } from "../../../core";
 
 /** One place a transformer writes: a `/`-separated path (lists are walked), for some kinds. */
 export interface FieldSpec {
@@ -149,10 +150,6 @@ export function specApplies(field: FieldSpec, apiVersion: string, kind: string):
 
 type Json = Record<string, unknown>;
 
-function isMap(value: unknown): value is Json {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Calls `change` on the map at the spec's path in `value`, walking every element of a list on
  * the way and creating missing maps when the spec says so.
@@ -167,7 +164,7 @@ export function forEachField(
             node.forEach((item) => walk(item, segments));
             return;
         }
-        if (!isMap(node)) {
+        if (!isRecord(node)) {
             return;
         }
         if (segments.length === 0) {

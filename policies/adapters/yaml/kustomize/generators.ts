@@ -2,7 +2,8 @@
 // api/internal/generators, kyaml/yaml/datamap.go) and the content hash kustomize appends to
 // their names at the end of a build (api/hasher/hasher.go).
 import { createHash } from "crypto";
-import { isMap, Json } from "./resource";
+import { stringMap } from "../../../core";
+import { isMap, Json, strings } from "./resource";
 
 /** What a generator reads files through: bytes by path relative to the kustomization. */
 export type ReadBytes = (relative: string) => Buffer | undefined;
@@ -23,18 +24,6 @@ export interface GeneratorEntry {
     readonly immutable: boolean;
 }
 
-function strings(value: unknown): string[] {
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-    return isMap(value)
-        ? Object.fromEntries(
-              Object.entries(value).filter((e): e is [string, string] => typeof e[1] === "string"),
-          )
-        : {};
-}
-
 /** A generator entry, with generatorOptions under its own options (local keys win). */
 export function readGenerator(entry: unknown, defaults: unknown): GeneratorEntry | undefined {
     if (!isMap(entry) || typeof entry.name !== "string") {
@@ -52,8 +41,8 @@ export function readGenerator(entry: unknown, defaults: unknown): GeneratorEntry
         envs: [...strings(entry.envs), ...(typeof entry.env === "string" ? [entry.env] : [])],
         files: strings(entry.files),
         type: typeof entry.type === "string" ? entry.type : undefined,
-        labels: { ...stringRecord(shared.labels), ...stringRecord(local.labels) },
-        annotations: { ...stringRecord(shared.annotations), ...stringRecord(local.annotations) },
+        labels: { ...stringMap(shared.labels), ...stringMap(local.labels) },
+        annotations: { ...stringMap(shared.annotations), ...stringMap(local.annotations) },
         disableNameSuffixHash:
             shared.disableNameSuffixHash === true || local.disableNameSuffixHash === true,
         immutable: shared.immutable === true || local.immutable === true,

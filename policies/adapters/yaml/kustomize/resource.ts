@@ -1,6 +1,7 @@
 // An object as a kustomize build carries it: its current value, where it was written, and the
 // ids it had before transformers renamed or moved it (kustomize api/resource/resource.go keeps
 // them as build annotations; patch targets and name references match any of them).
+import { isRecord } from "../../../core";
 import { isClusterScoped } from "./fieldSpecs";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,8 +26,12 @@ function text(value: unknown): string | undefined {
     return typeof value === "string" ? value : undefined;
 }
 
-export function isMap(value: unknown): value is Json {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+/** The core's isRecord, typed for reading YAML values freely. */
+export const isMap = isRecord as (value: unknown) => value is Json;
+
+/** The strings of a list (kustomization fields such as `resources`); empty when not a list. */
+export function strings(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
 export class Resource {
