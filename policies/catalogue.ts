@@ -192,6 +192,45 @@ export const catalogue = defineCatalogue({
         },
         anchors: [],
     },
+    PMX017: {
+        name: "policy-require-selected-workloads",
+        level: "mandatory",
+        title: "A policy that selects no workload in the mesh",
+        description:
+            "Checks that every PeerAuthentication, AuthorizationPolicy, RequestAuthentication and Telemetry with a workload selector (and every namespace-wide AuthorizationPolicy) selects workloads the input deploys in the mesh, since a policy that selects nothing, or only pods outside the mesh, does nothing; correct the selector or the namespace, or enroll the workloads' namespace.",
+        messages: {
+            nothing:
+                "{{policy}} applies to {{selection}}, but the input deploys no such workload, so the policy does nothing; correct the selector to the pods' labels, or move the policy to the namespace of the workloads it means.",
+            empty: "{{policy}} applies to namespace {{namespace}}, where the input deploys no workload, so it does nothing; apply it where the workloads run, or remove it.",
+            outside:
+                "{{policy}} selects {{workloads}}, whose pods are not in the mesh ({{why}}), so no proxy enforces it; enroll the workloads (label their namespace istio.io/dataplane-mode=ambient), or remove the policy.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0127 NoMatchingWorkloadsFound",
+                note: "AuthorizationPolicy only; needs a live cluster's pods",
+            },
+            {
+                tool: "istioctl",
+                check: "IST0101 ReferencedResourceNotFound",
+                note: "Telemetry selectors; needs a live cluster's pods",
+            },
+        ],
+    },
+    PMX018: {
+        name: "policy-check-unseen-workloads",
+        level: "advisory",
+        title: "A policy whose workloads the input does not show",
+        description:
+            "Checks that a policy selecting pods the input does not show (made by charts, operators or remote manifests) names the release or resource they come from in a selector value; otherwise confirm the selector against those pods' labels.",
+        messages: {
+            unseen: "{{policy}} applies to {{selection}}, which no workload the input shows matches; {{sources}} may make such pods, so check the selector against their labels.",
+            undeclared:
+                "{{policy}} applies to {{selection}}, but the input declares neither namespace {{namespace}} nor any workload in it; check that both exist where the policy is applied.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0127 NoMatchingWorkloadsFound" }],
+    },
     PMX020: {
         name: "networkpolicy-allow-ambient-ports",
         level: "mandatory",

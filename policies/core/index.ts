@@ -13,4 +13,5 @@ export * from "./runner";
 export * from "./values";
 export * from "./releases";
 export * from "./mtlsView";
+export * from "./selection";
 export * from "./workloads";

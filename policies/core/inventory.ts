@@ -15,6 +15,7 @@ import { apiGroup, HelmRelease, Inventory, KubeObject } from "./model";
 import { isPeerAuthentication, MtlsModel } from "./mtls";
 import { chartName, istioChart } from "./releases";
 import { valueAt } from "./values";
+import { PodSource, podSources } from "./selection";
 import { readWorkloads, Workload } from "./workloads";
 
 /** A namespace as the input declares it: its objects (owners and patches) and merged labels. */
@@ -42,6 +43,7 @@ export class MeshIndex {
     private serviceIndex?: Map<string, LabelIndex<KubeObject>>;
     private servicesByName?: Map<string, KubeObject>;
     private mtlsModel?: MtlsModel;
+    private sources?: Map<string, PodSource[]>;
     private readonly waiting = new Map<string, Map<string, boolean>>();
     private root?: string;
     /** Called with the name of every input a rule reads (see RuleInputs). */
@@ -180,6 +182,16 @@ export class MeshIndex {
             return [];
         }
         return index.candidates(selector).filter((w) => matches(selector, w.labels));
+    }
+
+    /**
+     * What may make pods in a namespace that the input does not show as pod templates: Helm
+     * releases, operators' custom resources, Gateways, and sources the adapter could not read.
+     */
+    podSourcesIn(namespace: string): PodSource[] {
+        this.read(WORKLOADS_INPUT);
+        this.sources ??= podSources(this.inventory);
+        return [...(this.sources.get(namespace) ?? []), ...(this.sources.get("") ?? [])];
     }
 
     private indexWorkloads(): void {

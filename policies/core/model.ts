@@ -95,6 +95,20 @@ export interface OidcClient {
     readonly source: Source;
 }
 
+/**
+ * Something that makes pods the input does not show: a chart or manifest set rendered outside
+ * the input (a Pulumi ConfigGroup, a remote kustomize base). Rules that look for a policy's
+ * workloads count on it before calling a selector empty.
+ */
+export interface UnseenPodSource {
+    /** What it is, for messages: `ConfigGroup bookinfo-manifests`, `remote base https://…`. */
+    readonly description: string;
+    /** Where its pods land; undefined when they may land in any namespace. */
+    readonly namespace?: string;
+    /** Names its pods' labels are likely to carry (a release's name and chart). */
+    readonly names: readonly string[];
+}
+
 /** Anything a rule can report on. */
 export type Subject = KubeObject | HelmRelease | OidcClient;
 
@@ -112,6 +126,8 @@ export interface Inventory {
     readonly releases: readonly HelmRelease[];
     readonly oidcClients: readonly OidcClient[];
     readonly capabilities: Capabilities;
+    /** Pod sources the objects do not show; none when the input shows every pod it makes. */
+    readonly unseen?: readonly UnseenPodSource[];
 }
 
 /** The API group of an apiVersion: `""` for the core group. */

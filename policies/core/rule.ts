@@ -119,7 +119,10 @@ export interface RuleInputs {
     readonly helmValues?: boolean;
     /** Needs the dependency edges between resources. */
     readonly dependencies?: boolean;
-    /** Reads pod templates: Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods. */
+    /**
+     * Reads pod templates (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs and Pods), or
+     * what makes pods the input does not show (releases, operators' resources).
+     */
     readonly workloads?: boolean;
 }
 

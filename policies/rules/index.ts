@@ -9,10 +9,12 @@ import { observabilityRules } from "./observability";
 import { outsideClientRules } from "./outsideClients";
 import { peerAuthenticationRules } from "./peerAuthentication";
 import { releaseRules } from "./releases";
+import { selectionRules } from "./selection";
 
 export const rules: readonly Rule[] = [
     ...peerAuthenticationRules,
     ...meshRules,
+    ...selectionRules,
     ...networkRules,
     ...releaseRules,
     ...observabilityRules,

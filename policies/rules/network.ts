@@ -12,6 +12,7 @@ import {
     KUBELET_PROBE_CIDR,
     KubeObject,
     Labels,
+    MeshIndex,
     namespaceOf,
     selectorKey,
     stringMap,
@@ -126,6 +127,14 @@ function selectsEverything(selector: any): boolean {
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
+/** Whether the pods a selector holds are all made by something the input does not show. */
+function makerOpensProbes(index: MeshIndex, namespace: string, selector: Labels): boolean {
+    return (
+        index.workloadsMatching(namespace, selector).length === 0 &&
+        index.podSourcesIn(namespace).length > 0
+    );
+}
+
 function podsText(selector: Labels): string {
     return Object.keys(selector).length > 0 ? `pods ${describeSelector(selector)}` : "every pod";
 }
@@ -147,7 +156,7 @@ const PMX020 = catalogue.PMX020;
 export const allowAmbientPorts = inventoryRule({
     entry: PMX020,
     config: {},
-    inputs: { kinds: [NETWORK_POLICY, CLUSTERWIDE_POLICY, "core/Namespace"] },
+    inputs: { kinds: [NETWORK_POLICY, CLUSTERWIDE_POLICY, "core/Namespace"], workloads: true },
     judges: {
         what: "NetworkPolicy restricting ingress in an ambient namespace",
         select: (index) =>
@@ -182,6 +191,11 @@ export const allowAmbientPorts = inventoryRule({
                 total.probes ||= other?.probes ?? false;
             }
             total.probes ||= clusterProbes;
+            // Pods the input does not show, made by an operator or chart it does show: their
+            // maker knows their probe ports and opens them in NetworkPolicies of its own (the
+            // Keycloak operator's keycloak-network-policy), which the input cannot show either.
+            // HBONE is Istio's port, which no maker opens, so it is still judged.
+            total.probes ||= makerOpensProbes(index, namespace, selectorOf(policy));
             const missing = [
                 ...(total.hbone ? [] : [`HBONE (TCP ${HBONE_PORT})`]),
                 ...(total.probes ? [] : [`the kubelet's probes from ${KUBELET_PROBE_ADDRESS}`]),

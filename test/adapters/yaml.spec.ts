@@ -48,7 +48,7 @@ describe("the YAML input adapter", () => {
         expect(corrected.clusters.map((c) => c.label)).to.deep.equal([PROD]);
         expect(corrected.unreached).to.deep.equal([]);
         expect(corrected.problems).to.deep.equal([]);
-        expect(cluster.inventory.objects.length).to.equal(75);
+        expect(cluster.inventory.objects.length).to.equal(79);
     });
 
     it("declares no dependency edges, and Helm values where Flux HelmReleases bring them", () => {
@@ -158,6 +158,36 @@ patches:
         ).to.deep.equal([
             ["clusters/dev", ["Kustomization apps", "Namespace dev"]],
             ["clusters/prod", ["Kustomization apps", "Namespace prod"]],
+        ]);
+    });
+
+    it("counts a remote resource as a source of pods in the namespace the outermost build gives it", () => {
+        const root = writeTree({
+            "clusters/prod/ops.yaml": flux("ops", "./ops"),
+            "ops/kustomization.yaml": "namespace: ops\nresources: [base]\n",
+            "ops/base/kustomization.yaml": `namespace: tools
+resources:
+  - https://github.com/acme/widget-controller/releases/download/v1.2.0/widget-controller.yaml
+`,
+            "other/kustomization.yaml": `resources:
+  - https://example.com/manifests/gadget.yml
+`,
+        });
+        const input = readYamlInput([root]);
+        expect(input.clusters[0].inventory.unseen).to.deep.equal([
+            {
+                description:
+                    "remote resource https://github.com/acme/widget-controller/releases/download/v1.2.0/widget-controller.yaml",
+                namespace: "ops",
+                names: ["widget-controller"],
+            },
+        ]);
+        const plain = readYamlInput([path.join(root, "other")]);
+        expect(plain.clusters[0].inventory.unseen).to.deep.equal([
+            {
+                description: "remote resource https://example.com/manifests/gadget.yml",
+                names: ["gadget"],
+            },
         ]);
     });
 

@@ -170,7 +170,7 @@ describe("mesh-lint on the Pi Cluster's Flux tree with its historic mistakes", (
     it("passes the corrected tree", () => {
         const result = lintPaths(paths(CORRECTED));
         expect(result.findings).to.deep.equal([]);
-        expect(result.objects).to.equal(82);
+        expect(result.objects).to.equal(86);
         expect(result.clusters).to.deep.equal([`${CORRECTED}/kubernetes/clusters/prod`]);
         expect(result.unreached).to.deep.equal([]);
     });
@@ -200,7 +200,7 @@ describe("the mesh-lint command", () => {
         const clean = await runCommand(main, paths(CORRECTED));
         expect(clean.code).to.equal(0);
         expect(clean.stdout.split("\n")[0]).to.equal(
-            "No findings: 82 objects in 117 files checked.",
+            "No findings: 86 objects in 119 files checked.",
         );
     });
 
@@ -264,7 +264,7 @@ spec:
             `${file}/app/base/operator-network-policy.yaml`,
             "  line 3: PMX020 mandatory networkpolicy-allow-ambient-ports",
             `    in overlays/prod › ${file}/app/overlays/prod`,
-            "    NetworkPolicy keycloak/keycloak-network-policy holds pods app=keycloak,app.kubernetes.io/managed-by=keycloak-operator in the ambient namespace keycloak but no NetworkPolicy lets in HBONE (TCP 15008) and the kubelet's probes from 169.254.7.127; add a rule with port 15008/TCP and a rule from ipBlock 169.254.7.127/32.",
+            "    NetworkPolicy keycloak/keycloak-network-policy holds pods app=keycloak,app.kubernetes.io/managed-by=keycloak-operator in the ambient namespace keycloak but no NetworkPolicy lets in HBONE (TCP 15008); add a rule with port 15008/TCP.",
             "    fix: Checks that every NetworkPolicy restricting ingress in an ambient namespace lets in HBONE (TCP 15008) and the kubelet's probes, which ambient mode SNATs to 169.254.7.127; add ingress rules for port 15008 and for ipBlock 169.254.7.127/32.",
             "",
             `${file}/config/components/istio/peer-authentication.yaml`,
@@ -287,7 +287,7 @@ spec:
             "    No mesh-wide PeerAuthentication exists in the root namespace istio-system, so every namespace without its own policy is PERMISSIVE; add a PeerAuthentication named default there, without a selector, with mtls.mode STRICT.",
             "    fix: Checks that a mesh-wide PeerAuthentication in Istio's root namespace sets mode STRICT (an UNSET mesh-wide mode means PERMISSIVE); add one named default, without a selector, with mtls.mode STRICT.",
             "",
-            "4 findings (4 mandatory, 0 advisory) in 4 files; 5 objects in 17 files checked.",
+            "4 findings (4 mandatory, 0 advisory) in 4 files; 6 objects in 18 files checked.",
             "Clusters built: overlays/prod.",
             "Remote resources not read (Flux fetches them): https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/keycloaks.k8s.keycloak.org-v1.yml, https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/kubernetes.yml.",
             "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values).",

@@ -80,6 +80,7 @@ describe("the policy pack's fixture suites", () => {
         expect(inputGaps([wrong], allFixtures())).to.deep.equal([
             "PMX020 reads networking.k8s.io/NetworkPolicy but does not declare it",
             "PMX020 reads cilium.io/CiliumClusterwideNetworkPolicy but does not declare it",
+            "PMX020 reads workloads but does not declare it",
             "PMX020 declares core/ConfigMap but no fixture makes it read it",
         ]);
     });

@@ -73,6 +73,7 @@ describe("the policy pack's metadata", () => {
         const advisory = rules.filter((r) => r.enforcementLevel === "advisory").map((r) => r.name);
         expect(advisory).to.deep.equal([
             "mesh-disallow-unexplained-opt-out",
+            "policy-check-unseen-workloads",
             "telemetry-require-defined-providers",
             "monitor-require-istio-metrics-ports",
             "kiali-require-service-url-paths",

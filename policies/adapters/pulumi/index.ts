@@ -6,7 +6,15 @@
 //   keycloak:openid/client:Client         a Keycloak OpenID client
 // Fields are read lazily, through getters: during `pulumi preview` an unknown value throws
 // where a rule reads it, and only that rule degrades to advisory, as the engine intends.
-import { Capabilities, HelmRelease, Inventory, KubeObject, OidcClient, Subject } from "../../core";
+import {
+    Capabilities,
+    HelmRelease,
+    Inventory,
+    KubeObject,
+    OidcClient,
+    Subject,
+    UnseenPodSource,
+} from "../../core";
 
 /** What the adapter reads from a Pulumi resource. */
 export interface PulumiResource {
@@ -23,6 +31,36 @@ export const KEYCLOAK_CLIENT = "keycloak:openid/client:Client";
 
 /** Kubernetes type tokens that are not objects in the cluster (components, releases). */
 const NOT_OBJECTS = /^kubernetes:(helm\.sh|yaml|kustomize)\//;
+
+/**
+ * Components that render manifests inside the provider (yaml/v2, helm.sh/v4, kustomize/v2): the
+ * objects they make are not in the stack's resources, so their pods are unseen.
+ */
+const RENDERED_IN_PROVIDER =
+    /^kubernetes:(yaml\/v2:Config(Group|File)|helm\.sh\/v4:Chart|kustomize\/v2:Directory)$/;
+
+/** A component whose objects the provider renders, as a source of pods the plan does not show. */
+export function toUnseenSource(resource: PulumiResource): UnseenPodSource | undefined {
+    if (!RENDERED_IN_PROVIDER.test(resource.type)) {
+        return undefined;
+    }
+    const kind = resource.type.slice(resource.type.lastIndexOf(":") + 1);
+    const { props } = resource;
+    // Read when a rule asks, as the other fields: during a preview they may be unknown.
+    return {
+        description: `${kind} ${resource.name}`,
+        // A v4 Chart says its namespace; ConfigGroups and Directories take theirs from the
+        // files or the provider, which the resource does not show.
+        get namespace() {
+            return typeof props.namespace === "string" ? props.namespace : undefined;
+        },
+        get names() {
+            return [resource.name, props.name, props.chart].filter(
+                (name): name is string => typeof name === "string",
+            );
+        },
+    };
+}
 
 /** `v1` for `core/v1`, `apps/v1` for `apps/v1`. */
 function apiVersionOf(token: string): string {
@@ -126,7 +164,13 @@ export function toInventory(
     const objects: KubeObject[] = [];
     const releases: HelmRelease[] = [];
     const oidcClients: OidcClient[] = [];
+    const unseen: UnseenPodSource[] = [];
     for (const resource of resources) {
+        const source = toUnseenSource(resource);
+        if (source) {
+            unseen.push(source);
+            continue;
+        }
         const subject = toSubject(resource);
         switch (subject?.category) {
             case "kubernetes":
@@ -140,5 +184,5 @@ export function toInventory(
                 break;
         }
     }
-    return { objects, releases, oidcClients, capabilities };
+    return { objects, releases, oidcClients, capabilities, unseen };
 }

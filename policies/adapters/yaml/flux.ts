@@ -142,7 +142,7 @@ export interface ClusterBuild {
     readonly problems: BuildProblem[];
     readonly read: Set<string>;
     readonly data: Set<string>;
-    readonly remote: Set<string>;
+    readonly remote: Map<string, string | undefined>;
 }
 
 /** The repository root a Flux path is relative to: the nearest ancestor of `from` where it exists. */
@@ -190,7 +190,7 @@ export class ClusterBuilder {
             problems: [],
             read: new Set(),
             data: new Set(),
-            remote: new Set(),
+            remote: new Map(),
         };
         const visited = new Set<string>();
         const produced: { applier?: Applier; build: Build }[] = [];
@@ -256,8 +256,8 @@ export class ClusterBuilder {
             for (const file of build.data) {
                 cluster.data.add(file);
             }
-            for (const entry of build.remote) {
-                cluster.remote.add(entry);
+            for (const [entry, namespace] of build.remote) {
+                cluster.remote.set(entry, namespace);
             }
             cluster.problems.push(...build.problems);
             const chain = applier

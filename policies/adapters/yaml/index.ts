@@ -6,7 +6,7 @@
 // reaches are listed, not judged. A tree with neither is read file by file. Helm charts, Go
 // templates and SOPS-encrypted documents are never read as manifests.
 import * as path from "path";
-import { Capabilities, HelmRelease, Inventory, KubeObject } from "../../core";
+import { Capabilities, HelmRelease, Inventory, KubeObject, UnseenPodSource } from "../../core";
 import { ClusterBuilder, isFluxKustomization, readFluxSpec } from "./flux";
 import { toHelmRelease, isFluxHelmRelease } from "./helmReleases";
 import { BuildProblem, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
@@ -170,7 +170,9 @@ export function yamlInput(
     for (const root of roots) {
         const build = builder.build(root.label, root);
         build.read.forEach((file) => reached.add(file));
-        build.remote.forEach((entry) => remote.add(entry));
+        for (const entry of build.remote.keys()) {
+            remote.add(entry);
+        }
         problems.push(...build.problems.map((p) => ({ ...p, cluster: root.label })));
         const objects = build.applied
             .filter(({ resource }) => typeof resource.value.apiVersion === "string")
@@ -185,7 +187,10 @@ export function yamlInput(
                     }),
                 }),
             );
-        clusters.push({ label: root.label, inventory: inventoryOf([...objects, ...looseObjects]) });
+        clusters.push({
+            label: root.label,
+            inventory: inventoryOf([...objects, ...looseObjects], remoteSources(build.remote)),
+        });
     }
     problems.push(...looseInput.problems);
     const unreached = manifests
@@ -219,8 +224,29 @@ function dedupe(problems: InputProblem[]): InputProblem[] {
     });
 }
 
+/**
+ * Remote resources as sources of pods the input does not show, named after the file and the
+ * repository (`…/rancher/system-upgrade-controller/…/system-upgrade-controller.yaml`).
+ */
+function remoteSources(remote: ReadonlyMap<string, string | undefined>): UnseenPodSource[] {
+    return [...remote].map(([entry, namespace]) => {
+        const segments = entry
+            .replace(/^[a-z]+:\/\/|^git@/, "")
+            .split(/[/:?]/)
+            .filter((segment) => segment !== "");
+        const names = [segments[2], segments[segments.length - 1]]
+            .filter((name): name is string => !!name)
+            .map((name) => name.replace(/\.ya?ml$/, ""));
+        return {
+            description: `remote resource ${entry}`,
+            ...(namespace !== undefined && { namespace }),
+            names: [...new Set(names)],
+        };
+    });
+}
+
 /** An inventory of objects, with the Helm releases of their Flux HelmReleases. */
-function inventoryOf(objects: KubeObject[]): Inventory {
+function inventoryOf(objects: KubeObject[], unseen: UnseenPodSource[] = []): Inventory {
     const lookup = (kind: string, namespace: string, name: string) =>
         objects.find(
             (o) =>
@@ -229,7 +255,13 @@ function inventoryOf(objects: KubeObject[]): Inventory {
                 (o.metadata.name === name || nameBeforeHash(o) === name),
         );
     const releases = objects.filter(isFluxHelmRelease).map((r) => toHelmRelease(r, lookup));
-    return { objects, releases, oidcClients: [], capabilities: yamlCapabilities(releases) };
+    return {
+        objects,
+        releases,
+        oidcClients: [],
+        capabilities: yamlCapabilities(releases),
+        unseen,
+    };
 }
 
 /** A generated ConfigMap's or Secret's name without kustomize's hash suffix. */

@@ -92,8 +92,11 @@ export interface Build {
     readonly read: Set<string>;
     /** Real paths of the files read as data (generator inputs, patches, configurations). */
     readonly data: Set<string>;
-    /** Remote resources (URLs), which Flux fetches and an offline build cannot. */
-    readonly remote: Set<string>;
+    /**
+     * Remote resources (URLs), which Flux fetches and an offline build cannot, each with the
+     * namespace the build's `namespace` gives its objects (undefined when none does).
+     */
+    readonly remote: Map<string, string | undefined>;
     /** Name references the kustomizations' `configurations` add to kustomize's own. */
     readonly references: NameReference[];
 }
@@ -212,7 +215,7 @@ export class Builder {
             problems: [],
             read: new Set(),
             data: new Set(),
-            remote: new Set(),
+            remote: new Map(),
             references: [],
         };
         const kustomization =
@@ -334,10 +337,11 @@ export class Builder {
         const k = kustomization.value;
         const report = (message: string) => this.problem(build, kustomization, message);
         const resolve = (entry: string) => path.resolve(kustomization.dir, entry);
+        const remoteBefore = new Set(build.remote.keys());
         // 1. resources (then the deprecated bases), each a file or a directory built on its own.
         for (const entry of [...strings(k.resources), ...strings(k.bases)]) {
             if (isRemote(entry)) {
-                build.remote.add(entry);
+                build.remote.set(entry, build.remote.get(entry));
                 continue;
             }
             const target = resolve(entry);
@@ -373,6 +377,12 @@ export class Builder {
             overrides.namespace ?? (typeof k.namespace === "string" ? k.namespace : "");
         if (namespace) {
             setNamespace(set.items, namespace);
+            // The outermost namespace wins, for remote objects too: this runs after the inner.
+            for (const entry of build.remote.keys()) {
+                if (!remoteBefore.has(entry)) {
+                    build.remote.set(entry, namespace);
+                }
+            }
             const ids = set.items.map((resource) => resource.id());
             const clash = ids.find((id, i) => ids.findIndex((other) => sameId(other, id)) !== i);
             if (clash) {
