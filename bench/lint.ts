@@ -1,16 +1,21 @@
-// mesh-lint on a generated Flux-style tree: 10,000 YAML documents across namespaces, each with
-// its Namespace patch, PeerAuthentications, Deployments, Services, NetworkPolicies and monitors,
-// in multi-document files under kustomizations. Run:
-//   node -r ts-node/register/transpile-only bench/lint.ts [DOCUMENTS]
-// Prints the time to read and parse, to run the rules, and the time per document at a quarter,
+// mesh-lint on a generated Flux tree: 10,000 YAML documents across namespaces, each namespace an
+// app path (base, overlay, an Istio component that enrolls it) applied by its own Flux
+// Kustomization under clusters/prod, as in the Pi Cluster's repository. Run:
+//   node bin/bench/lint.js [DOCUMENTS]
+// Prints the time to read and build, to run the rules, and the time per document at a quarter,
 // half and all of the size: flat per-document times mean the linter is linear.
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as path from "path";
 import { lintInput } from "../lint/lint";
 import { readYamlInput } from "../policies/adapters/yaml";
 import { writeTree } from "../harness/tree";
 import { median, time } from "./timing";
 
-/** Documents per namespace (four apps of four documents, two policies, the Namespace, its patch). */
+/**
+ * Objects each namespace applies: four apps of four documents, two policies, the Namespace, and
+ * the Flux Kustomization that applies them (the component's Namespace patch is not an object).
+ */
 const PER_NAMESPACE = 20;
 
 function namespaceFiles(index: number): Record<string, string> {
@@ -114,21 +119,72 @@ spec:
         [`${dir}/components/istio/namespace-labels.yaml`]: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels:\n    istio.io/dataplane-mode: ambient\n`,
         [`${dir}/components/istio/kustomization.yaml`]: `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: namespace-labels.yaml\n`,
         [`${dir}/overlays/prod/kustomization.yaml`]: `resources: [../../base]\ncomponents: [../../components/istio]\n`,
+        [`clusters/prod/${ns}.yaml`]: fluxKustomization(ns, `./${dir}/overlays/prod`, ["istio"]),
     };
 }
 
-/** Writes a tree of about `documents` Kubernetes documents; returns its root and the count. */
-export function generateTree(documents: number): { root: string; documents: number } {
+function fluxKustomization(name: string, path: string, dependsOn: string[]): string {
+    return `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: ${name}
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ${path}
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+${dependsOn.length > 0 ? `  dependsOn:\n${dependsOn.map((d) => `    - name: ${d}\n`).join("")}` : ""}`;
+}
+
+/** Writes a Flux tree of about `documents` applied objects; returns its root and the count. */
+export function generateTree(documents: number): {
+    root: string;
+    documents: number;
+    files: number;
+} {
+    // Istio's CRDs (the base chart's HelmRelease) and the mesh-wide default, each with its Flux
+    // Kustomization: four objects.
     const files: Record<string, string> = {
+        "clusters/prod/istio-app.yaml": fluxKustomization(
+            "istio-app",
+            "./kubernetes/platform/istio-app",
+            [],
+        ),
+        "kubernetes/platform/istio-app/base.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: istio-base
+  namespace: istio-system
+spec:
+  interval: 1h
+  chart:
+    spec:
+      chart: base
+      version: 1.28.0
+      sourceRef:
+        kind: HelmRepository
+        name: istio
+        namespace: flux-system
+`,
+        "clusters/prod/istio.yaml": fluxKustomization("istio", "./kubernetes/platform/istio", [
+            "istio-app",
+        ]),
         "kubernetes/platform/istio/mesh-default.yaml":
             "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n",
     };
     // Each namespace: its documents, its Namespace and the patch that enrolls it.
-    const namespaces = Math.max(1, Math.round((documents - 1) / PER_NAMESPACE));
+    const namespaces = Math.max(1, Math.round((documents - 4) / PER_NAMESPACE));
     for (let index = 0; index < namespaces; index++) {
         Object.assign(files, namespaceFiles(index));
     }
-    return { root: writeTree(files), documents: 1 + namespaces * PER_NAMESPACE };
+    return {
+        root: writeTree(files),
+        documents: 4 + namespaces * PER_NAMESPACE,
+        files: Object.keys(files).length,
+    };
 }
 
 export interface LintTiming {
@@ -168,6 +224,39 @@ export async function lintBenchmark(documents: number, rounds = 5): Promise<Lint
             rulesMs: median(checks),
             findings,
         };
+    } finally {
+        fs.rmSync(tree.root, { recursive: true, force: true });
+    }
+}
+
+/** Files per namespace: base (3), component (2), overlay and the Flux Kustomization. */
+const FILES_PER_NAMESPACE = 7;
+
+export interface ProcessTiming {
+    files: number;
+    documents: number;
+    ms: number;
+    exitCode: number | null;
+}
+
+/**
+ * Median wall time of `mesh-lint` as a whole process (start-up, reading, builds, rules, report)
+ * on a Flux tree of about `files` files, as a user runs it on a repository.
+ */
+export function lintProcess(files: number, rounds = 3): ProcessTiming {
+    const namespaces = Math.max(1, Math.round((files - 4) / FILES_PER_NAMESPACE));
+    const tree = generateTree(4 + namespaces * PER_NAMESPACE);
+    const script = path.join(__dirname, "..", "scripts", "meshLint.js");
+    try {
+        const times: number[] = [];
+        let exitCode: number | null = null;
+        for (let round = 0; round < rounds; round++) {
+            const start = process.hrtime.bigint();
+            const result = spawnSync(process.execPath, [script, tree.root], { encoding: "utf8" });
+            times.push(Number(process.hrtime.bigint() - start) / 1e6);
+            exitCode = result.status;
+        }
+        return { files: tree.files, documents: tree.documents, ms: median(times), exitCode };
     } finally {
         fs.rmSync(tree.root, { recursive: true, force: true });
     }

@@ -63,18 +63,14 @@ export const catalogue = defineCatalogue({
     PMX004: {
         name: "peerauthentication-require-selector-labels",
         level: "mandatory",
-        title: "A selector without exact labels",
+        title: "A selector with wildcards or empty keys",
         description:
-            "Checks that a PeerAuthentication selector names at least one label, without wildcards or empty keys, since an empty selector silently widens the policy to the whole namespace; remove the selector for a namespace-wide policy or add the workload's labels.",
+            "Checks that the labels of a PeerAuthentication selector have no wildcards and no empty keys, which Istio's validation rejects; name the workload's exact labels.",
         messages: {
-            empty: "{{policy}} has a selector without labels, so it applies to the whole namespace; remove the selector for a namespace-wide policy, or add the workload's labels.",
             wildcard:
                 "{{policy}} selects {{key}}={{value}}; Istio allows no wildcard or empty key in a selector, so name the workload's exact labels.",
         },
-        anchors: [
-            { tool: "istioctl", check: "IST0106 SchemaValidationError" },
-            { tool: "istioctl", check: "IST0133 SchemaWarning" },
-        ],
+        anchors: [{ tool: "istioctl", check: "IST0106 SchemaValidationError" }],
     },
     PMX005: {
         name: "peerauthentication-require-exception-reason",
@@ -98,6 +94,17 @@ export const catalogue = defineCatalogue({
                 "{{policy}} selects {{selector}} in the root namespace {{root}}, where Istio ignores workload selectors; move it to the namespace of the workloads it selects.",
         },
         anchors: [],
+    },
+    PMX007: {
+        name: "peerauthentication-advise-empty-selector",
+        level: "advisory",
+        title: "A selector without labels",
+        description:
+            "Checks that a PeerAuthentication outside the root namespace that means the whole namespace says so without a selector, since an empty matchLabels reads like a forgotten workload selector (Istio applies it namespace-wide); remove the selector, or add the workload's labels.",
+        messages: {
+            empty: "{{policy}} has a selector without labels, which Istio applies to the whole namespace {{namespace}}; remove the selector to say so, or add the labels of the workload it means.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0133 SchemaWarning" }],
     },
     PMX010: {
         name: "mesh-require-strict-default",

@@ -172,11 +172,7 @@ export const requireSelectorLabels = peerAuthenticationRule({
             return [];
         }
         const name = describePolicy(policy);
-        const labels = Object.entries(policy.selector);
-        if (labels.length === 0) {
-            return [finding(PMX004, policy.object, "empty", { policy: name })];
-        }
-        return labels
+        return Object.entries(policy.selector)
             .filter(([key, value]) => key.trim() === "" || key.includes("*") || value.includes("*"))
             .map(([key, value]) =>
                 finding(PMX004, policy.object, "wildcard", {
@@ -244,6 +240,33 @@ export const disallowRootSelector = inventoryRule({
     },
 });
 
+const PMX007 = catalogue.PMX007;
+export const adviseEmptySelector = inventoryRule({
+    entry: PMX007,
+    config: {},
+    // A stack rule, as PMX006: the root namespace, where the rule does not judge, is istiod's.
+    inputs: { kinds: [PEER_AUTHENTICATION] },
+    judges: { what: "PeerAuthentication", select: (index) => index.mtls().policies },
+    check(policies, index) {
+        // An empty matchLabels is namespace-wide (pilot/pkg/model/policyattachment.go matches it to
+        // every workload); with portLevelMtls it is PMX003's fault, which Istio rejects.
+        return policies
+            .filter(
+                (policy) =>
+                    policy.hasSelector &&
+                    Object.keys(policy.selector).length === 0 &&
+                    policy.namespace !== index.rootNamespace &&
+                    policy.ports === undefined,
+            )
+            .map((policy) =>
+                finding(PMX007, policy.object, "empty", {
+                    policy: describePolicy(policy),
+                    namespace: policy.namespace,
+                }),
+            );
+    },
+});
+
 export const peerAuthenticationRules = [
     disallowDisable,
     restrictPermissive,
@@ -251,4 +274,5 @@ export const peerAuthenticationRules = [
     requireSelectorLabels,
     requireExceptionReason,
     disallowRootSelector,
+    adviseEmptySelector,
 ];

@@ -36,12 +36,6 @@ const HISTORIC_MISTAKES: { mistake: string; finding: Where; file: string; line: 
         line: 1,
     },
     {
-        mistake: "a selector with empty matchLabels (39d0869c)",
-        finding: ["PMX004", "PeerAuthentication", "databases", "databases-strict"],
-        file: "kubernetes/platform/databases/common/components/istio/peer-authentication.yaml",
-        line: 1,
-    },
-    {
         mistake: "the CNPG webhook on 9443 without a PERMISSIVE exception (bf7226d9)",
         finding: [
             "PMX080",

@@ -72,6 +72,7 @@ describe("the policy pack's metadata", () => {
     it("makes the security and cluster-breaking rules mandatory, the observability ones advisory", () => {
         const advisory = rules.filter((r) => r.enforcementLevel === "advisory").map((r) => r.name);
         expect(advisory).to.deep.equal([
+            "peerauthentication-advise-empty-selector",
             "mesh-disallow-unexplained-opt-out",
             "policy-check-unseen-workloads",
             "telemetry-require-defined-providers",

@@ -91,14 +91,20 @@ export function readYamlInput(paths: readonly string[]): YamlInput {
     );
 }
 
-/** Whether a directory or one above it is a Helm chart. */
-function chartOf(tree: FileTree, file: string): boolean {
-    for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-        if (tree.list(dir).includes("Chart.yaml")) {
-            return true;
+/** Whether a file is in a Helm chart: its directory or one above holds a Chart.yaml. */
+function chartFinder(tree: FileTree): (file: string) => boolean {
+    // Memoized per directory: every file of a tree shares its ancestors.
+    const known = new Map<string, boolean>();
+    const inChart = (dir: string): boolean => {
+        let answer = known.get(dir);
+        if (answer === undefined) {
+            const parent = path.dirname(dir);
+            answer = tree.list(dir).includes("Chart.yaml") || (parent !== dir && inChart(parent));
+            known.set(dir, answer);
         }
-    }
-    return false;
+        return answer;
+    };
+    return (file) => inChart(path.dirname(file));
 }
 
 /**
@@ -115,9 +121,10 @@ export function yamlInput(
     const manifests: YamlSource[] = [];
     const flux: FluxDocument[] = [];
     const kustomizationFiles: string[] = [];
+    const chartOf = chartFinder(workspace.tree);
     for (const source of sources) {
         // Charts and templates are recognized before they are parsed: parsing them is slow and moot.
-        if (chartOf(workspace.tree, source.real)) {
+        if (chartOf(source.real)) {
             notManifests.chart.push(source.display);
             continue;
         }

@@ -32,7 +32,7 @@ import {
     selectsResource,
 } from "./patch";
 import { fieldReferences, followRenames, NameReference, REFERENCES } from "./references";
-import { describeId, Id, isMap, Json, Resource, sameId, strings } from "./resource";
+import { cloneValue, describeId, Id, isMap, Json, Resource, sameId, strings } from "./resource";
 import * as jsyaml from "js-yaml";
 
 export const KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
@@ -449,7 +449,7 @@ export class Builder {
                     );
                     continue;
                 }
-                set.add(new Resource(structuredClone(value), { file: display, real: file, line }));
+                set.add(new Resource(cloneValue(value), { file: display, real: file, line }));
             }
         }
     }

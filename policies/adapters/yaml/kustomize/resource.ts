@@ -104,7 +104,7 @@ export class Resource {
 
     copy(): Resource {
         const copy = new Resource(
-            structuredClone(this.value),
+            cloneValue(this.value),
             this.origin,
             this.writtenNamespace,
             this.needsHash,
@@ -132,4 +132,34 @@ export function sameId(a: Id, b: Id): boolean {
 /** `Kind namespace/name` for messages. */
 export function describeId(id: Id): string {
     return id.namespace ? `${id.kind} ${id.namespace}/${id.name}` : `${id.kind} ${id.name}`;
+}
+
+/**
+ * A deep copy of a parsed YAML value (plain objects, arrays, strings, numbers, booleans and
+ * null: the loader keeps timestamps as strings). Several times faster than structuredClone,
+ * which builds must call for every document they load.
+ */
+export function cloneValue<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map(cloneValue) as T;
+    }
+    if (value !== null && typeof value === "object") {
+        const copy: Record<string, unknown> = {};
+        for (const key of Object.keys(value)) {
+            const entry = cloneValue((value as Record<string, unknown>)[key]);
+            if (key === "__proto__") {
+                // A key named so is data; assigning it would replace the copy's prototype.
+                Object.defineProperty(copy, key, {
+                    value: entry,
+                    enumerable: true,
+                    writable: true,
+                    configurable: true,
+                });
+            } else {
+                copy[key] = entry;
+            }
+        }
+        return copy as T;
+    }
+    return value;
 }
