@@ -109,6 +109,8 @@ export interface LintOptions {
     readonly rules?: readonly Rule[];
     /** Per rule name, settings over the rule's defaults (as the pack's config takes them). */
     readonly config?: Readonly<Record<string, Record<string, unknown>>>;
+    /** Per rule name, the level its findings get instead of the catalogue's; disabled rules do not run. */
+    readonly levels?: Readonly<Record<string, RuleLevel | "disabled">>;
 }
 
 /** Lints the YAML below the paths. Throws UnusableInputError for an unreadable path. */
@@ -118,7 +120,9 @@ export function lintPaths(paths: readonly string[], options: LintOptions = {}): 
 
 /** Runs the rules over an input already read: each cluster on its own. */
 export function lintInput(input: YamlInput, options: LintOptions = {}): LintResult {
-    const rules = options.rules ?? packRules;
+    const rules = (options.rules ?? packRules).filter(
+        (rule) => options.levels?.[rule.name] !== "disabled",
+    );
     const byCode = new Map(rules.map((rule) => [rule.code, rule]));
     const findings = input.problems.map(problemFinding);
     // A rule that judged nothing in any cluster did not apply; its reason is the first cluster's.
@@ -128,7 +132,12 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
         const evaluation = evaluate(cluster.inventory, rules, options.config);
         findings.push(
             ...evaluation.findings.map((finding) =>
-                ruleFinding(finding, byCode.get(finding.code)?.entry, cluster.label),
+                ruleFinding(
+                    finding,
+                    byCode.get(finding.code)?.entry,
+                    cluster.label,
+                    options.levels,
+                ),
             ),
             ...movedPolicies(cluster.inventory.objects, cluster.label),
         );
@@ -207,11 +216,16 @@ function identify(subject: Subject | undefined) {
     }
 }
 
+function levelOf(level: RuleLevel | "disabled" | undefined): RuleLevel | undefined {
+    return level === "disabled" ? undefined : level;
+}
+
 /** A finding on an object, with its catalogue entry's name, level and fix. */
 function ruleFinding(
     finding: Finding,
     entry: CatalogueEntry | undefined,
     cluster: string | null,
+    levels: Readonly<Record<string, RuleLevel | "disabled">> = {},
 ): LintFinding {
     // A rule may report on the input as a whole (no object: no file either).
     const subject = finding.object as Subject | undefined;
@@ -219,7 +233,7 @@ function ruleFinding(
     return {
         code: finding.code,
         policy: entry?.name ?? finding.code,
-        level: entry?.level ?? "mandatory",
+        level: (entry && levelOf(levels[entry.name])) ?? entry?.level ?? "mandatory",
         ...identify(subject),
         file: subject?.source.file ?? null,
         line: subject?.source.line ?? null,

@@ -11,9 +11,9 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "A PeerAuthentication uses DISABLE",
         description:
-            "Checks that no PeerAuthentication uses mode DISABLE, which ambient mode ignores; use STRICT, or a workload-selected PERMISSIVE port exception with a reason.",
+            "Checks that no PeerAuthentication uses mode DISABLE, which ztunnel treats as PERMISSIVE (a namespace-wide DISABLE under a STRICT mesh accepts plaintext); use STRICT, or a workload-selected PERMISSIVE port exception with a reason.",
         messages: {
-            mode: "{{policy}} sets mtls.mode DISABLE: ztunnel ignores the policy, so the workloads keep their inherited mode; set STRICT, or open single ports with a workload-selected PERMISSIVE exception.",
+            mode: "{{policy}} sets mtls.mode DISABLE, which ztunnel treats as PERMISSIVE, so {{what}} accept plaintext from any peer; set STRICT, or open single ports with a workload-selected PERMISSIVE exception with a reason.",
             ports: "{{policy}} sets {{ports}} to DISABLE, which ambient mode treats as PERMISSIVE; write PERMISSIVE and give the reason.",
         },
         anchors: [
@@ -45,9 +45,9 @@ export const catalogue = defineCatalogue({
     PMX003: {
         name: "peerauthentication-require-valid-mtls",
         level: "mandatory",
-        title: "Invalid mTLS modes or port settings",
+        title: "Invalid mTLS modes, port settings or selector values",
         description:
-            "Checks that mtls modes are valid and that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, as Istio's validation demands; fix the field named in the message.",
+            "Checks that mtls modes are valid, that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, and that selector values have at most 63 characters, as Istio's validation and schema demand; fix the field named in the message.",
         messages: {
             mode: "{{policy}} sets mtls.mode {{mode}}; use one of STRICT, PERMISSIVE or UNSET.",
             noSelector:
@@ -57,6 +57,8 @@ export const catalogue = defineCatalogue({
             port: "{{policy}} lists port {{port}} under portLevelMtls; use a workload port number from 1 to 65535.",
             portMode:
                 "{{policy}} sets port {{port}} to {{mode}}; use one of STRICT, PERMISSIVE or UNSET.",
+            labelValue:
+                "{{policy}} selects label {{label}} with a value of {{length}} characters, which the API server rejects (label values have at most 63); use the workload's real label value.",
         },
         anchors: [{ tool: "istioctl", check: "IST0106 SchemaValidationError" }],
     },
@@ -77,9 +79,9 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "A PERMISSIVE exception without a reason",
         description:
-            "Checks that every PeerAuthentication that makes a namespace, workload or port PERMISSIVE says why in its reason annotation; add the annotation naming the client outside the mesh that needs it.",
+            "Checks that every PeerAuthentication that makes a namespace, workload or port PERMISSIVE says why, in its reason annotation or (in YAML) a comment directly above it; add the annotation or the comment naming the client outside the mesh that needs it.",
         messages: {
-            reason: "{{policy}} makes {{what}} PERMISSIVE without a reason; add the annotation {{annotation}} naming the client outside the mesh that needs it.",
+            reason: "{{policy}} makes {{what}} PERMISSIVE without a reason; add the annotation {{annotation}} (or, in YAML, a comment directly above the policy) naming the client outside the mesh that needs it.",
         },
         anchors: [],
     },
@@ -88,10 +90,12 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "A selector policy in the root namespace",
         description:
-            "Checks that no PeerAuthentication with a workload selector sits in Istio's root namespace, where Istio ignores it; move it to the namespace of the workloads it selects.",
+            "Checks that no PeerAuthentication with a selector (even an empty one) sits in Istio's root namespace, where ztunnel ignores it outside that namespace; remove the selector for a mesh-wide policy, or move it to the namespace of the workloads it selects.",
         messages: {
             rootSelector:
                 "{{policy}} selects {{selector}} in the root namespace {{root}}, where Istio ignores workload selectors; move it to the namespace of the workloads it selects.",
+            emptyRootSelector:
+                "{{policy}} has a selector without labels in the root namespace {{root}}, so ztunnel does not apply it mesh-wide (only a root policy with no selector at all is); remove the selector.",
         },
         anchors: [],
     },
@@ -127,7 +131,7 @@ export const catalogue = defineCatalogue({
             "Checks that every namespace enrolled in ambient mode is effectively STRICT under Istio's precedence (workload over namespace over mesh, UNSET inherits, only the oldest policy of a scope counts); give the namespace or the mesh a STRICT policy.",
         messages: {
             notStrict:
-                "Namespace {{namespace}} is enrolled in ambient mode but is effectively {{mode}}: {{why}}{{own}}; set the mesh-wide policy to STRICT or give {{namespace}} a namespace-wide STRICT policy.",
+                "Namespace {{namespace}} is enrolled in ambient mode but is effectively {{mode}}: {{why}}{{own}}; set the mesh-wide policy in {{root}} to STRICT or give {{namespace}} a namespace-wide STRICT policy.",
         },
         anchors: [
             {
@@ -166,14 +170,18 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "Sidecar injection in an ambient namespace",
         description:
-            "Checks that no namespace or pod is set up for both ambient mode and sidecar injection; remove the istio-injection or istio.io/rev label (or the pod's sidecar.istio.io/inject) from ambient namespaces.",
+            "Checks that no namespace or pod is set up for both ambient mode and sidecar injection, since istio-cni never redirects a pod that has a sidecar to ztunnel (the pods stay out of ambient mode); remove the istio-injection or istio.io/rev label (or the pod's sidecar.istio.io/inject) from ambient namespaces.",
         messages: {
             namespace:
-                "Namespace {{namespace}} has istio.io/dataplane-mode=ambient and {{labels}}; keep only the ambient label, or pods get a sidecar and ztunnel redirection both.",
-            pod: "{{workload}} asks for a sidecar (sidecar.istio.io/inject=true) in the ambient namespace {{namespace}}; remove it, or opt the pods out of ambient with istio.io/dataplane-mode=none.",
+                "Namespace {{namespace}} has istio.io/dataplane-mode=ambient and {{labels}}: its pods get a sidecar, and istio-cni never redirects a pod that has one to ztunnel, so they stay out of ambient mode; keep only the ambient label.",
+            pod: "{{workload}} asks for a sidecar (sidecar.istio.io/inject=true) in the ambient namespace {{namespace}}: its pods get one, and istio-cni never redirects a pod that has a sidecar to ztunnel, so ambient policies skip them; remove it, or opt the pods out of ambient with istio.io/dataplane-mode=none.",
         },
         anchors: [
-            { tool: "istioctl", check: "IST0123 NamespaceMultipleInjectionLabels" },
+            {
+                tool: "istioctl",
+                check: "IST0123 NamespaceMultipleInjectionLabels",
+                note: "namespaces only; needs a live cluster's Namespaces",
+            },
             { tool: "Kiali", check: "KIA1311 and KIA1314" },
         ],
     },
@@ -237,6 +245,23 @@ export const catalogue = defineCatalogue({
                 "{{policy}} applies to {{selection}}, but the input declares neither namespace {{namespace}} nor any workload in it; check that both exist where the policy is applied.",
         },
         anchors: [{ tool: "istioctl", check: "IST0127 NoMatchingWorkloadsFound" }],
+    },
+    PMX019: {
+        name: "namespace-require-single-injection-label",
+        level: "advisory",
+        title: "A namespace with more than one injection label",
+        description:
+            "Checks that a namespace outside ambient mode carries one injection label (istio-injection=enabled, istio.io/rev or istio.io/dataplane-mode), as istioctl does, since Istio resolves several in ways that are easy to misread; keep the one you mean.",
+        messages: {
+            labels: "Namespace {{namespace}} has more than one injection label ({{labels}}), so which injector (if any) handles its pods depends on Istio's precedence; keep the one you mean.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0123 NamespaceMultipleInjectionLabels",
+                note: "needs a live cluster's Namespaces",
+            },
+        ],
     },
     PMX020: {
         name: "networkpolicy-allow-ambient-ports",
@@ -318,7 +343,7 @@ export const catalogue = defineCatalogue({
             providers:
                 "{{telemetry}} names {{unknown}}, which istiod does not define (it defines {{defined}}); add it to istiod's meshConfig.extensionProviders or use a defined name.",
         },
-        anchors: [{ tool: "istioctl", check: "IST0157 InvalidTelemetryProvider" }],
+        anchors: [],
     },
     PMX041: {
         name: "monitor-require-istio-metrics-ports",
@@ -352,6 +377,90 @@ export const catalogue = defineCatalogue({
             paths: "{{subject}} points {{problems}}, so Kiali gets a redirect or a 404 and turns the integration off; correct the {{urls}}, or set {{keys}} in this policy's config if {{services}} elsewhere.",
         },
         anchors: [],
+    },
+    PMX044: {
+        name: "telemetry-require-access-log-providers",
+        level: "advisory",
+        title: "An access log entry without providers",
+        description:
+            "Checks that every accessLogging entry of a Telemetry names a provider or disables logging when istiod's meshConfig.defaultProviders.accessLogging names none, since istiod then ignores the entry; name a provider such as envoy in the entry, or set disabled: true.",
+        messages: {
+            providers:
+                "{{telemetry}} leaves providers empty in {{entries}} while istiod's meshConfig.defaultProviders.accessLogging names no provider, so istiod ignores what those entries ask for; name a provider such as envoy in each, or set disabled: true where access logs are meant to be off.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0157 InvalidTelemetryProvider" }],
+    },
+    PMX045: {
+        name: "telemetry-disallow-conflicting-selectors",
+        level: "mandatory",
+        title: "Telemetries that select the same workload",
+        description:
+            "Checks that the workload selectors of no two Telemetries in a namespace select the same workload, since istiod then merges them in creation order and the newest silently overrides the others; narrow the selectors or merge the Telemetries into one.",
+        messages: {
+            conflict:
+                "{{telemetry}} and {{others}} select {{workload}}, so istiod merges them in creation order and which settings win depends on which was created last; narrow their selectors so that one Telemetry selects each workload, or merge them into one.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0159 ConflictingTelemetryWorkloadSelectors",
+                note: "istioctl needs a live cluster's pods",
+            },
+        ],
+    },
+    PMX046: {
+        name: "telemetry-disallow-multiple-namespace-wide",
+        level: "mandatory",
+        title: "Several namespace-wide Telemetries in a namespace",
+        description:
+            "Checks that a namespace has at most one Telemetry without a workload selector or targetRefs, since istiod applies only the oldest of them namespace-wide and ignores the others; merge them into one, or give the others a selector or targetRefs.",
+        messages: {
+            namespaceWide:
+                "{{telemetry}} is one of the Telemetries {{telemetries}} in namespace {{namespace}} that have no workload selector or targetRefs; istiod applies only the oldest of them namespace-wide and ignores the rest, so merge them into one Telemetry, or give the others a selector or targetRefs.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0160 MultipleTelemetriesWithoutWorkloadSelectors",
+                note: "also counts Telemetries bound with targetRefs, which istiod does not apply namespace-wide, and misses selector: {}, which it does",
+            },
+        ],
+    },
+    PMX047: {
+        name: "telemetry-disallow-lightstep-provider",
+        level: "advisory",
+        title: "Tracing to a Lightstep provider",
+        description:
+            "Checks that no Telemetry sends traces to a provider that istiod's meshConfig.extensionProviders defines as lightstep, whose support Istio removed in 1.27; define an opentelemetry provider for the collector and name it instead.",
+        messages: {
+            lightstep:
+                "{{telemetry}} sends traces to {{provider}}, which {{release}} defines as a Lightstep provider; Istio removed Lightstep support in 1.27 and istiod only warns that it is deprecated, so it sets up no tracing for it; define an opentelemetry provider for the collector and name that instead.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0002 Deprecated" }],
+    },
+    PMX048: {
+        name: "telemetry-require-valid-spec",
+        level: "mandatory",
+        title: "A Telemetry Istio's validation rejects",
+        description:
+            "Checks that a Telemetry passes Istio's validation (selector or targetRefs, provider names, tag overrides, tracing settings, access log filters in CEL), which rejects it otherwise; fix the field the message names.",
+        messages: {
+            invalid:
+                "{{telemetry}} is rejected by Istio's validation at {{field}}: {{error}}; {{fix}}.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0106 SchemaValidationError" }],
+    },
+    PMX049: {
+        name: "telemetry-advise-validation-warnings",
+        level: "advisory",
+        title: "A Telemetry Istio's validation warns about",
+        description:
+            "Checks that a Telemetry draws no warning from Istio's validation (several tracing entries or tracing providers, a selector without labels, a tag override without a name); apply the fix the message names.",
+        messages: {
+            warning:
+                "{{telemetry}} draws a warning from Istio's validation at {{field}}: {{warning}}; {{fix}}.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0133 SchemaWarning" }],
     },
     PMX050: {
         name: "kiali-disallow-anonymous-auth",
@@ -396,12 +505,12 @@ export const catalogue = defineCatalogue({
     PMX070: {
         name: "authorizationpolicy-require-strict-target",
         level: "mandatory",
-        title: "An identity match on a target that accepts plaintext",
+        title: "An identity match that plaintext peers get around",
         description:
-            "Checks that AuthorizationPolicies matching principals or namespaces only target workloads and ports that are effectively STRICT, since plaintext peers carry no identity (a DENY rule then never matches them); make the target STRICT or drop the identity match.",
+            "Checks that a DENY matching principals or namespaces, or an ALLOW matching notPrincipals or notNamespaces, only targets workloads and ports that are effectively STRICT, since a plaintext peer has no identity (it slips past the DENY, and matches the ALLOW's negation); make the target STRICT or match on something a plaintext peer has.",
         messages: {
-            plaintext:
-                "{{policy}} matches principals or namespaces, but {{problems}}; plaintext peers have no identity, so make the target STRICT or limit the rule to STRICT ports.",
+            deny: "{{policy}} denies peers by principal or namespace, but {{problems}}; a plaintext peer has no identity, so it slips past the DENY: make the target STRICT or limit the rule to STRICT ports.",
+            allow: "{{policy}} allows peers by notPrincipals or notNamespaces, but {{problems}}; a plaintext peer has no identity, so it matches every negation and the ALLOW lets it in: make the target STRICT or limit the rule to STRICT ports.",
         },
         anchors: [{ tool: "Kiali", check: "KIA0105" }],
     },
@@ -410,10 +519,14 @@ export const catalogue = defineCatalogue({
         level: "mandatory",
         title: "An L7 AuthorizationPolicy without a waypoint",
         description:
-            "Checks that AuthorizationPolicies using HTTP attributes in ambient namespaces are bound with targetRefs to a waypoint that exists, since ztunnel cannot enforce them (an ALLOW then denies everything, a DENY does nothing); deploy a waypoint and target it or the Service that uses it.",
+            "Checks that AuthorizationPolicies using HTTP attributes in ambient namespaces are bound with targetRefs to a waypoint or Gateway that exists, since ztunnel enforces only L4 (an ALLOW loses its HTTP rules and denies what they allowed, a DENY is kept without its HTTP parts); deploy a waypoint and target it or the Service that uses it.",
         messages: {
-            selector:
-                "{{policy}} uses {{attributes}} but selects workloads, so ztunnel enforces it without them (an ALLOW denies everything, a DENY does nothing); bind it to a waypoint with targetRefs.",
+            selectorAllow:
+                "{{policy}} uses {{attributes}} but selects workloads, so ztunnel drops each rule that uses them and the ALLOW denies what those rules allowed (all traffic, when every rule uses them); bind it to a waypoint with targetRefs.",
+            selectorDeny:
+                "{{policy}} uses {{attributes}} but selects workloads, so ztunnel enforces its rules without them: a rule that also names ports, sources or IP blocks denies all traffic they match, and one with only HTTP parts or an HTTP when never fires; bind it to a waypoint with targetRefs.",
+            selectorAction:
+                "{{policy}} uses {{attributes}} and action {{action}}, which ztunnel does not enforce at all; bind it to a waypoint with targetRefs.",
             noWaypoint:
                 "{{policy}} targets {{kind}} {{name}}, but {{problem}}; deploy a Gateway of class istio-waypoint and point istio.io/use-waypoint at it.",
         },
@@ -446,6 +559,193 @@ export const catalogue = defineCatalogue({
             },
         ],
     },
+    PMX073: {
+        name: "sidecar-disallow-in-ambient",
+        level: "advisory",
+        title: "A Sidecar resource where no pod has a sidecar",
+        description:
+            "Checks that no Sidecar resource applies to an ambient namespace or selects ambient workloads, which have no sidecar to configure (ztunnel and waypoints read no Sidecar resources); remove it, or narrow its workloadSelector to workloads that have a sidecar.",
+        messages: {
+            namespace:
+                "{{sidecar}} has no workload selector, but namespace {{namespace}} runs in ambient mode and no workload it reaches has a sidecar, so it configures nothing; remove it.",
+            workloads:
+                "{{sidecar}} selects {{workloads}}, whose pods run in ambient mode without a sidecar, so the Sidecar does nothing for them; remove it, or narrow its workloadSelector to workloads that have a sidecar.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0167 IneffectivePolicy",
+                note: "istioctl needs a live cluster's pods and namespaces",
+            },
+        ],
+    },
+    PMX074: {
+        name: "policy-disallow-waypoint-selector",
+        level: "advisory",
+        title: "A workload selector that reaches a waypoint",
+        description:
+            "Checks that no AuthorizationPolicy, RequestAuthentication, Telemetry or WasmPlugin selects a waypoint's pods with a workload selector, which waypoints ignore (they take only policies bound with targetRefs); bind the policy with targetRefs to the waypoint's Gateway or to the Services that use it.",
+        messages: {
+            waypoint:
+                "{{policy}} selects the pods of {{waypoints}} with its workload selector, but waypoints take only policies bound with targetRefs, so it does nothing there; bind it with targetRefs to the waypoint's Gateway, or to the Services that use the waypoint.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0166 IneffectiveSelector",
+                note: "istioctl needs a live cluster's pods, and also reports selectors on other Gateway API gateways, which istiod applies",
+            },
+        ],
+    },
+    PMX075: {
+        name: "authorizationpolicy-require-valid-spec",
+        level: "mandatory",
+        title: "An AuthorizationPolicy Istio rejects",
+        description:
+            "Checks that AuthorizationPolicies pass Istio's validation (binding, action and provider, rules, sources, operations, when conditions and their values) and use * only where Istio's matchers read it; fix the field the message names, since the API server or Istio's webhook refuses such a policy and it never applies.",
+        messages: {
+            targets:
+                "{{policy}} sets {{fields}} together, which Istio rejects; keep only one of selector, targetRef and targetRefs.",
+            selector:
+                "{{policy}} selects {{label}}, which Istio rejects ({{problem}}); name the workloads' exact labels.",
+            targetRef: "{{policy}} has {{field}} {{ref}}, which Istio rejects: {{problem}}.",
+            dryRun: "{{policy}} has annotation istio.io/dry-run {{value}}, which Istio's webhook rejects: {{problem}}.",
+            action: "{{policy}} sets action {{action}}, which the API server rejects; use ALLOW, DENY, AUDIT or CUSTOM.",
+            noRules:
+                "{{policy}} is a {{action}} policy without rules, which Istio rejects as it would never match; add its rules, or an empty rule {} to match every request.",
+            provider:
+                "{{policy}} is a CUSTOM policy without provider.name, which Istio rejects; name the extension provider (meshConfig.extensionProviders) that decides.",
+            providerAction:
+                "{{policy}} sets a provider with action {{action}}, which Istio rejects; set action CUSTOM, or remove the provider.",
+            custom: "{{policy}} matches {{match}} at {{field}} in a CUSTOM policy, which Istio does not support; match it in an ALLOW or DENY policy instead.",
+            nullEntry:
+                "{{policy}} has a null entry at {{field}}, which Istio rejects; remove it or write the entry out.",
+            emptyList:
+                "{{policy}} has an empty list at {{field}}, which Istio's validation forbids (the rule would match {{what}}); list the entries or remove the field.",
+            emptyMatch:
+                "{{policy}} has nothing to match at {{field}}, which Istio rejects; give it at least one field, or remove the entry.",
+            serviceAccounts:
+                "{{policy}} matches serviceAccounts together with namespaces or principals at {{field}}, which Istio rejects; put them in separate from entries.",
+            emptyValue:
+                "{{policy}} has an empty value in {{field}}, which Istio rejects; remove it.",
+            ip: "{{policy}} lists {{value}} in {{field}}, which is not an IP address or CIDR range, so Istio rejects it; write an address such as 10.0.0.1 or a range such as 10.0.0.0/16.",
+            port: "{{policy}} lists {{value}} in {{field}}, which is not a port number from 0 to 65535, so Istio rejects it; write the port's number.",
+            path: "{{policy}} lists path {{value}} in {{field}}, which Istio rejects: {{problem}}.",
+            serviceAccount:
+                "{{policy}} lists {{value}} in {{field}}, which Istio rejects: {{problem}}.",
+            trustDomain:
+                "{{policy}} lists {{value}} in {{field}}, which Istio rejects: {{problem}}.",
+            wildcard:
+                "{{policy}} lists {{value}} in {{field}}; Istio reads a * only as the whole value or at its start or end, so it takes this * literally and the entry matches no peer: write an exact value, a prefix* or a *suffix.",
+            whenKey:
+                "{{policy}} has a when condition on {{key}} at {{field}}, which Istio rejects: {{problem}}.",
+            whenValues:
+                "{{policy}} has a when condition on {{key}} at {{field}} without values or notValues, which Istio rejects; list the values to match.",
+            type: "{{policy}} writes {{actual}} at {{field}}, where Istio's schema wants {{wanted}}, so the API server rejects the policy; write {{wanted}} there.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0106 SchemaValidationError",
+                note: "validation.go only; the CRD schema's types, actions and label lengths, the webhook's istio.io/dry-run check and a literal * in principals or namespaces are beyond it",
+            },
+        ],
+    },
+    PMX076: {
+        name: "requestauthentication-require-valid-spec",
+        level: "mandatory",
+        title: "A RequestAuthentication Istio rejects",
+        description:
+            "Checks that RequestAuthentications pass Istio's validation (binding, JWT issuer and key source, token locations, claim headers and timeout) and carry no private key in an inline jwks; fix the field the message names, since the API server or Istio's webhook refuses such a policy, and keep only public keys in the manifests.",
+        messages: {
+            targets:
+                "{{policy}} sets {{fields}} together, which Istio rejects; keep only one of selector, targetRef and targetRefs.",
+            selector:
+                "{{policy}} selects {{label}}, which Istio rejects ({{problem}}); name the workloads' exact labels.",
+            targetRef: "{{policy}} has {{field}} {{ref}}, which Istio rejects: {{problem}}.",
+            dryRun: "{{policy}} has annotation istio.io/dry-run, which Istio's webhook rejects on a RequestAuthentication; remove it.",
+            nullEntry:
+                "{{policy}} has a null entry at {{field}}, which Istio rejects; remove it or write the entry out.",
+            issuer: "{{policy}} has a JWT rule at {{field}} without issuer or jwksUri, which Istio rejects; set the issuer the tokens carry.",
+            emptyValue:
+                "{{policy}} has an empty value in {{field}}, which Istio rejects; remove it.",
+            jwksUri:
+                "{{policy}} has jwksUri {{uri}} at {{field}}, which Istio rejects: {{problem}}; write the key set's http:// or https:// URL.",
+            jwks: "{{policy}} has an inline jwks at {{field}} that Istio rejects as no JSON Web Key Set ({{problem}}); paste the provider's public key set.",
+            jwksBoth:
+                "{{policy}} sets both jwks and jwksUri at {{field}}, which the API server rejects; keep one of them.",
+            privateKey:
+                "{{policy}} has private key material in key {{key}} of the inline jwks at {{field}}; Istio verifies tokens with public keys only, and the private key is now in the manifests: keep only the public keys, and rotate the exposed one.",
+            header: "{{policy}} has a fromHeaders entry without a name at {{field}}, which Istio rejects; name the header that carries the token.",
+            claimToHeader:
+                "{{policy}} has an outputClaimToHeaders entry at {{field}} that Istio rejects: {{problem}}.",
+            timeout:
+                "{{policy}} sets timeout {{value}} at {{field}}, which Istio rejects: {{problem}}; write a duration such as 5s.",
+            type: "{{policy}} writes {{actual}} at {{field}}, where Istio's schema wants {{wanted}}, so the API server rejects the policy; write {{wanted}} there.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0106 SchemaValidationError",
+                note: "validation.go only; the CRD schema's types and its jwks-or-jwksUri rule, and the webhook's istio.io/dry-run check, are beyond it",
+            },
+            {
+                tool: "istioctl",
+                check: "IST0133 SchemaWarning",
+                note: "private key material in an inline jwks, a warning there",
+            },
+        ],
+    },
+    PMX077: {
+        name: "authorizationpolicy-check-source-namespaces",
+        level: "advisory",
+        title: "A source namespace the input does not declare",
+        description:
+            "Checks that every namespaces and notNamespaces entry of an AuthorizationPolicy source (exact, prefix* or *suffix) matches a namespace the input declares, as istioctl's IST0101 does; fix a misspelt name, or leave it when the namespace is declared outside this input.",
+        messages: {
+            namespace:
+                "{{policy}} names namespace {{value}} at {{field}}, but no namespace the input declares matches it; fix the name, unless the namespace is declared outside this input (a cluster's namespaces need not all live in one repository).",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0101 ReferencedResourceNotFound",
+                note: "istioctl needs a live cluster's namespaces; this rule matches the namespaces the input declares",
+            },
+        ],
+    },
+    PMX078: {
+        name: "waypoint-require-used-gateway",
+        level: "mandatory",
+        title: "A use-waypoint label naming no waypoint",
+        description:
+            "Checks that every istio.io/use-waypoint label on a Namespace, Service or pod template (other than none) names a waypoint Gateway the input defines, in the istio.io/use-waypoint-namespace namespace or its own; deploy the waypoint, fix the label, or set it to none.",
+        messages: {
+            missing:
+                "{{object}} sends its traffic through waypoint {{waypoint}} (label istio.io/use-waypoint), but the input defines no Gateway {{waypoint}}; istiod then binds no waypoint, so the traffic skips it and the policies bound to the waypoint do not apply: deploy the waypoint, or fix the label.",
+            notWaypoint:
+                "{{object}} sends its traffic through waypoint {{waypoint}} (label istio.io/use-waypoint), but Gateway {{waypoint}} has class {{class}}, which istiod does not deploy as a waypoint; give it class istio-waypoint, or point the label at a waypoint.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0171 NegativeConditionStatus",
+                note: "needs a live cluster's istio.io/WaypointBound status; istioctl's IST0101 checks no use-waypoint label",
+            },
+        ],
+    },
+    PMX079: {
+        name: "authorizationpolicy-admit-outside-clients",
+        level: "mandatory",
+        title: "An AuthorizationPolicy that turns away the clients a workload is open for",
+        description:
+            "Checks that no ALLOW requiring peer identities, and no DENY matching notPrincipals or notNamespaces, applies to workloads that take clients outside the mesh (an ingress namespace, a PERMISSIVE exception, an admission webhook), since those clients have no identity and ztunnel turns every one away; admit them with a rule they match (their port without a source, or their ipBlocks), or drop the identity match.",
+        messages: {
+            allow: "{{policy}} allows only peers with a mesh identity, but {{doors}}; clients outside the mesh have none, so ztunnel turns every one of them away: add a rule they match (their port without a source, or their ipBlocks), or drop the identity match.",
+            deny: "{{policy}} denies every peer outside its notPrincipals or notNamespaces, plaintext ones included, but {{doors}}; clients outside the mesh have no identity, so ztunnel turns every one of them away: match what they have (ipBlocks, ports) instead, or exclude their port.",
+        },
+        anchors: [],
+    },
     PMX080: {
         name: "webhook-require-permissive-port",
         level: "mandatory",
@@ -467,6 +767,183 @@ export const catalogue = defineCatalogue({
             strict: "{{source}} has Prometheus scrape port {{port}} of pods {{selector}} in {{namespace}}, which is STRICT; Prometheus is outside the mesh, so add a workload-selected PERMISSIVE exception for port {{port}} with a reason, or enroll Prometheus's namespace.",
         },
         anchors: [],
+    },
+    PMX090: {
+        name: "gateway-disallow-conflicting-servers",
+        level: "mandatory",
+        title: "Gateways serving the same host on the same port",
+        description:
+            "Checks that no two Istio Gateways configuring the same gateway pods serve the same host on the same port and bind with TLS on both, or with protocols that cannot share a port, since istiod then drops one of the servers; merge the servers into one Gateway, or give them different hosts or ports.",
+        messages: {
+            conflict:
+                "{{gateway}} serves {{hosts}} on port {{port}} of the gateway pods {{selector}}, like {{others}}, with {{why}}, so istiod drops one of the servers; merge the servers into one Gateway, or give them different hosts or ports.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0145 ConflictingGateways",
+                note: "istioctl needs a live cluster's pods, and also reports plain HTTP servers, which istiod merges",
+            },
+        ],
+    },
+    PMX091: {
+        name: "gateway-require-service-port",
+        level: "advisory",
+        title: "A Gateway port its Service does not expose",
+        description:
+            "Checks that every port an Istio Gateway listens on is a port or targetPort of a Service selecting its gateway pods, since clients reach the gateway through that Service; add the port to the Service, or listen on a port the Service forwards to.",
+        messages: {
+            port: "{{gateway}} listens on port {{port}}, but no Service of its gateway pods {{selector}} has that port or forwards to it, so clients cannot reach that server through the gateway's Service; add the port to the Service, or listen on a port the Service forwards to.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0162 GatewayPortNotDefinedOnService",
+                note: "istioctl needs a live cluster's pods and Services",
+            },
+        ],
+    },
+    PMX092: {
+        name: "gateway-require-valid-credential",
+        level: "mandatory",
+        title: "A Gateway TLS Secret that cannot serve",
+        description:
+            "Checks that the Secret an Istio Gateway's TLS server names in credentialName holds a certificate valid now and its private key under tls.crt and tls.key (or cert and key), since istiod sends no unusable certificate and the server's handshakes fail; store a current certificate and its key in the Secret.",
+        messages: {
+            invalid:
+                "{{gateway}} serves TLS with {{secret}}, but {{problem}}, so that server's TLS handshakes fail; store a current certificate and its private key under tls.crt and tls.key.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0161 InvalidGatewayCredential",
+                note: "istioctl needs a live cluster's pods and Secrets; it checks only the certificate",
+            },
+        ],
+    },
+    PMX093: {
+        name: "gateway-advise-duplicate-certificate",
+        level: "advisory",
+        title: "Gateways sharing one certificate",
+        description:
+            "Checks that no Istio Gateway serves the same certificate as another Gateway whose selector includes its own, since clients reusing an HTTP/2 connection across their hosts get 404s; give each Gateway its own certificate, or merge their servers into one Gateway.",
+        messages: {
+            duplicate:
+                "{{gateway}} serves the same certificate ({{certificate}}) as {{other}}, whose gateway pods it also configures, so clients that reuse an HTTP/2 connection for the other's hosts may get 404s; give each Gateway its own certificate, or merge their servers into one Gateway.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0138 GatewayDuplicateCertificate" }],
+    },
+    PMX094: {
+        name: "gateway-require-referenced-resources",
+        level: "mandatory",
+        title: "A Gateway reference to something that does not exist",
+        description:
+            "Checks that an Istio Gateway's selector reaches gateway pods, that the Secrets its credentialName names exist in their namespace, and that every Gateway a VirtualService binds to exists, since otherwise nothing serves the routes or the TLS; correct the selector or name, or create what is missing.",
+        messages: {
+            selector:
+                "{{gateway}} selects gateway pods {{selector}}, but the input deploys no such pods in any namespace, so no proxy serves it; correct the selector to the gateway pods' labels, or deploy the gateway.",
+            credential:
+                "{{gateway}} names credentialName {{credential}}, but the input has no Secret {{secret}} in namespace {{namespace}}, where its gateway pods run, so that server's TLS handshakes fail; create the Secret there (or the Certificate or ExternalSecret that makes it), or correct the name.",
+            gateway:
+                "{{virtualService}} binds to gateway {{gateway}}, but the input has no Istio or Gateway API Gateway {{resolved}}, so its routes reach no gateway there; correct the reference (namespace/name for another namespace), or create the Gateway.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0101 ReferencedResourceNotFound",
+                note: "Gateway selectors and credentialName need a live cluster's pods and Secrets",
+            },
+        ],
+    },
+    PMX095: {
+        name: "gateway-api-require-minimum-crd-version",
+        level: "advisory",
+        title: "A Gateway API CRD older than Istio needs",
+        description:
+            "Checks that the Gateway API CRDs Istio 1.30 requires a minimum bundle version of (GRPCRoute 1.1.0, BackendTLSPolicy 1.4.0, TLSRoute 1.5.0) are at least that version, since istiod ignores the resources of an older CRD; upgrade the Gateway API CRDs.",
+        messages: {
+            version:
+                "{{crd}} is at Gateway API bundle version {{installed}}, but Istio 1.30 requires at least {{minimum}}, so istiod ignores every resource of this kind; upgrade the Gateway API CRDs to {{minimum}} or later.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0176 GatewayAPICRDVersionBelowMinimum" }],
+    },
+    PMX100: {
+        name: "istio-annotation-disallow-unknown-or-misplaced",
+        level: "advisory",
+        title: "An unknown or misplaced Istio annotation",
+        description:
+            "Checks that every annotation in Istio's domains (a prefix ending in istio.io, and kubernetes.io/ingress.class) on a Namespace, Service, Deployment or pod is one Istio knows and sits on a kind it applies to, as istio/api's annotation table says; correct the name, move the annotation where Istio reads it (a pod's annotations go in the pod template), or set it as a label when it is one of Istio's labels.",
+        messages: {
+            misplaced:
+                "{{object}} carries annotation {{annotation}} in its {{place}}, but Istio reads it only on {{kinds}}, so it does nothing here; move it there or remove it.",
+            unknown:
+                "{{object}} carries annotation {{annotation}} in its {{place}}, which is not one of Istio's annotations, so Istio ignores it; {{fix}}.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0107 MisplacedAnnotation",
+                note: "istioctl needs a live cluster's pods, namespaces and services",
+            },
+            {
+                tool: "istioctl",
+                check: "IST0108 UnknownAnnotation",
+                note: "istioctl needs a live cluster's pods, namespaces and services",
+            },
+        ],
+    },
+    PMX101: {
+        name: "istio-annotation-disallow-deprecated",
+        level: "advisory",
+        title: "A deprecated Istio annotation",
+        description:
+            "Checks that no Namespace, Service, Deployment or pod carries an annotation Istio has deprecated, such as sidecar.istio.io/inject, which no longer brings a pod into the mesh; use the replacement (the sidecar.istio.io/inject label) or remove the annotation.",
+        messages: {
+            inject: "{{object}} sets sidecar.istio.io/inject: {{value}} as an annotation in its {{place}}, but the annotation is deprecated and no longer brings a pod into the mesh (istiod's injection webhook selects pods by the label); set the label sidecar.istio.io/inject instead.",
+            injectOff:
+                "{{object}} sets sidecar.istio.io/inject: {{value}} as an annotation in its {{place}}; istiod still reads it in injected namespaces, but the annotation is deprecated; set the label sidecar.istio.io/inject instead.",
+            deprecated:
+                "{{object}} carries annotation {{annotation}} in its {{place}}, which Istio has deprecated and may stop reading; use its replacement (see Istio's annotation reference) or remove it.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0135 DeprecatedAnnotation",
+                note: "istioctl needs a live cluster's pods, namespaces and services",
+            },
+        ],
+    },
+    PMX102: {
+        name: "istiod-require-jwks-blocked-cidrs",
+        level: "advisory",
+        title: "An istiod that fetches JWKS from any address",
+        description:
+            "Checks that istiod's BLOCKED_CIDRS_IN_JWKS_URIS names address ranges it must not fetch JWKS from when RequestAuthentications exist, since istiod otherwise fetches every issuer's jwksUri wherever it resolves, internal addresses included; set it in the istiod release's pilot.env (or the istiod Deployment's env) to ranges such as 169.254.0.0/16, leaving out any in-cluster issuer's range.",
+        messages: {
+            deployment:
+                "{{deployment}} runs istiod but {{setting}}, so for {{policies}} istiod fetches JWKS from whatever address the issuers resolve to, internal ones included; set it to the ranges istiod must not fetch from (such as 169.254.0.0/16, cloud metadata), leaving out any in-cluster issuer's range.",
+            release:
+                "{{release}} installs istiod but {{setting}}, so for {{policies}} istiod fetches JWKS from whatever address the issuers resolve to, internal ones included; set it to the ranges istiod must not fetch from (such as 169.254.0.0/16, cloud metadata), leaving out any in-cluster issuer's range.",
+        },
+        anchors: [{ tool: "istioctl", check: "IST0175 JwksUriFetchUnrestricted" }],
+    },
+    PMX103: {
+        name: "istio-annotation-require-valid-value",
+        level: "advisory",
+        title: "An Istio pod annotation with an invalid value",
+        description:
+            "Checks that the pod annotations whose values istiod's sidecar injector validates (interception mode, ports, CIDR ranges, interfaces, readiness settings, resource quantities) hold values it accepts, since it refuses to inject a pod with an invalid one; correct the value.",
+        messages: {
+            invalid:
+                "{{object}} sets annotation {{annotation}} to {{value}} in its {{place}}, which istiod's sidecar injector refuses ({{problem}}), so such a pod fails injection; correct the value.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0125 InvalidAnnotation",
+                note: "istioctl needs a live cluster's pods; proxy.istio.io/config is not validated here",
+            },
+        ],
     },
     YAML001: {
         name: "yaml-syntax",

@@ -121,8 +121,6 @@ function ignoredText({ policy, because, winner }: IgnoredPolicy, rootNamespace: 
             return `${name}: Istio ignores workload selectors in the root namespace ${rootNamespace}.`;
         case "port-level-without-selector":
             return `${name}: its portLevelMtls is ignored, since it selects no workload (Istio rejects it).`;
-        case "disable":
-            return `${name}: ambient mode ignores mode DISABLE.`;
         case "shadowed":
             return `${name}: the older ${winner!.namespace}/${winner!.name} holds the same scope.`;
     }

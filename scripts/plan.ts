@@ -1,8 +1,7 @@
 // `npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]`
 // Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
 // and what the policy pack (policies/) reports about it.
-import * as fs from "fs";
-import type { PolicyPackConfig, PolicyRun } from "../harness/engine";
+import type { PolicyRun } from "../harness/engine";
 import type { Plan, PlannedResource } from "../harness/runtime/plan";
 import { Command, parseCommand, runScript } from "./cli";
 
@@ -130,22 +129,15 @@ export async function main(argv: string[]): Promise<number> {
         "policy-config"?: string;
         json?: boolean;
     };
-    const { PolicyConfigError, runPolicies } = await import("../harness/engine");
+    const { PolicyConfigError, readPolicyConfigFile, runPolicies } =
+        await import("../harness/engine");
     const { planStack, ProgramError, StackFileError } = await import("../harness/stack");
     const { hasMandatory } = await import("../policies/core");
-    const readPolicyConfig = (file: string): PolicyPackConfig => {
-        const text = fs.readFileSync(file, "utf8");
-        try {
-            return text.trim() === "" ? {} : JSON.parse(text);
-        } catch (error) {
-            throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
-        }
-    };
     let plan: Plan;
     let policies: PolicyRun;
     try {
         const policyConfig = values["policy-config"]
-            ? readPolicyConfig(values["policy-config"])
+            ? readPolicyConfigFile(values["policy-config"])
             : undefined;
         plan = await planStack({ stack: values.stack, stackFile: values["stack-file"] });
         policies = await runPolicies(plan, { config: policyConfig });

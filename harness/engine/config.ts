@@ -2,6 +2,7 @@
 // schema defaults, then the user's `--policy-pack-config` (an "all" key sets every level),
 // validated against each policy's schema.
 import { EnforcementLevel } from "@pulumi/policy";
+import * as fs from "fs";
 import { z } from "zod";
 import { PACK_NAME } from "../../policies/policies";
 import { isRecord } from "../../policies/core";
@@ -101,4 +102,17 @@ export function reconcileConfig(
         }
     }
     return result;
+}
+
+/**
+ * A `--policy-pack-config` file: JSON, an empty file meaning no config. Throws PolicyConfigError
+ * for text that is not JSON; a file that cannot be read throws the system's error.
+ */
+export function readPolicyConfigFile(file: string): PolicyPackConfig {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return text.trim() === "" ? {} : JSON.parse(text);
+    } catch (error) {
+        throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
+    }
 }

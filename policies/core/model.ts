@@ -25,6 +25,11 @@ export interface Source {
      * Flux `targetNamespace` replaced it; undefined when the file names none.
      */
     readonly writtenNamespace?: string;
+    /**
+     * For objects read from YAML: the comment block directly above the object in its file,
+     * without the `#` markers; undefined when there is none. GitOps trees explain exceptions there.
+     */
+    readonly comment?: string;
 }
 
 /** A Flux Kustomization (`kustomize.toolkit.fluxcd.io`), by namespace and name. */

@@ -1,13 +1,15 @@
-// Istio's PeerAuthentication precedence, as istiod composes it (pilot/pkg/security/authn
-// policy_applier.go, ComposePeerAuthentication) and as ztunnel enforces it in ambient mode:
-// - scopes: mesh-wide (root namespace, no or empty selector), namespace-wide (other namespace, no
-//   or empty selector), workload (other namespace, non-empty selector); selector policies in the
-//   root namespace are ignored;
+// Istio's PeerAuthentication precedence, as ztunnel enforces it in ambient mode (istiod's
+// pilot/pkg/serviceregistry/ambient/workloads.go, fetchPeerAuthentications, and authorization.go,
+// convertedSelectorPeerAuthentications):
+// - scopes: mesh-wide (root namespace, no `selector` at all), namespace-wide (other namespace, no
+//   or empty selector), workload (other namespace, non-empty selector); any other policy of the
+//   root namespace (`selector: {}` included) never reaches workloads of other namespaces;
 // - only the oldest mesh-wide policy and the oldest namespace-wide policy of a namespace count,
 //   and the oldest workload policy that selects a workload;
 // - workload over namespace over mesh; UNSET inherits; a mesh-wide UNSET (or no policy) means
 //   PERMISSIVE; port-level UNSET inherits the workload's mode;
-// - ambient ignores DISABLE policies; a port-level DISABLE is converted like PERMISSIVE.
+// - DISABLE is not STRICT: ztunnel accepts plaintext under it, exactly as under PERMISSIVE, at
+//   every level (authorization.go sets the strict flag to `mode == STRICT` for any set mode).
 import { KubeObject } from "./model";
 import { Labels, matches, selectorKey, stringMap } from "./labels";
 
@@ -73,6 +75,8 @@ export function readPeerAuthentication(
                   }),
               );
     const root = namespace === rootNamespace;
+    // In the root namespace only a policy without a selector is mesh-wide for ztunnel.
+    const meshWide = root && !hasSelector;
     return {
         object,
         namespace,
@@ -81,13 +85,13 @@ export function readPeerAuthentication(
         selector,
         mode: typeof spec.mtls?.mode === "string" ? spec.mtls.mode : "UNSET",
         ports,
-        scope: workloadSelected
-            ? root
-                ? "ignored-root-selector"
-                : "workload"
+        scope: meshWide
+            ? "mesh"
             : root
-              ? "mesh"
-              : "namespace",
+              ? "ignored-root-selector"
+              : workloadSelected
+                ? "workload"
+                : "namespace",
     };
 }
 
@@ -109,9 +113,21 @@ function older(a: PeerAuthn, b: PeerAuthn): boolean {
     return a.namespace < b.namespace;
 }
 
-/** A top-level mode as ztunnel applies it: DISABLE is ignored, like UNSET. */
+/**
+ * A top-level mode as ztunnel applies it: UNSET inherits, DISABLE accepts plaintext as
+ * PERMISSIVE does (pilot/pkg/serviceregistry/ambient/authorization.go: the strict flag becomes
+ * `mode == STRICT` for every mode that is set). Invalid modes are rejected by Istio: none.
+ */
 function explicit(mode: string): EffectiveMode | undefined {
-    return mode === "STRICT" || mode === "PERMISSIVE" ? mode : undefined;
+    switch (mode) {
+        case "STRICT":
+        case "PERMISSIVE":
+            return mode;
+        case "DISABLE":
+            return "PERMISSIVE";
+        default:
+            return undefined;
+    }
 }
 
 /** A namespace's mode and which policy decided it. */

@@ -46,8 +46,7 @@ export interface NamespaceView {
 }
 
 /** Why Istio ignores a policy (or a part of it). */
-export type IgnoredBecause =
-    "root-selector" | "port-level-without-selector" | "disable" | "shadowed";
+export type IgnoredBecause = "root-selector" | "port-level-without-selector" | "shadowed";
 
 export interface IgnoredPolicy {
     readonly policy: PeerAuthn;
@@ -77,8 +76,11 @@ export function mtlsView(
 ): MtlsView {
     const reasonKey = annotations.reason ?? MTLS_REASON_ANNOTATION;
     const clientKey = annotations.client ?? MTLS_CLIENT_ANNOTATION;
+    // The annotation, or else (in YAML) the comment block above the policy.
     const reasonOf = (policy: PeerAuthn | undefined) =>
-        policy?.object.metadata.annotations?.[reasonKey]?.trim() || undefined;
+        policy?.object.metadata.annotations?.[reasonKey]?.trim() ||
+        policy?.object.source.comment ||
+        undefined;
     const clientsOf = (policy: PeerAuthn | undefined) =>
         readClientAnnotation(policy?.object.metadata.annotations?.[clientKey]);
     return {
@@ -142,9 +144,6 @@ function ignoredPolicies(model: MtlsModel): IgnoredPolicy[] {
         } else if (policy.scope !== "workload" && (policy.ports?.length ?? 0) > 0) {
             ignored.push({ policy, because: "port-level-without-selector" });
         }
-        if (policy.mode === "DISABLE") {
-            ignored.push({ policy, because: "disable" });
-        }
     }
     for (const { policy, winner } of model.shadowed) {
         ignored.push({ policy, because: "shadowed", winner });
@@ -152,18 +151,30 @@ function ignoredPolicies(model: MtlsModel): IgnoredPolicy[] {
     return ignored;
 }
 
+/** Whether a policy's own mode gives the decision's (DISABLE gives PERMISSIVE, UNSET nothing). */
+function setsMode(policy: PeerAuthn, mode: EffectiveMode): boolean {
+    return policy.mode === mode || (policy.mode === "DISABLE" && mode === "PERMISSIVE");
+}
+
 /** The policy that set a decision's mode itself, if one did (an UNSET mesh policy did not). */
 export function decidingPolicy(decision: Decision): PeerAuthn | undefined {
     const policy = decision.decidedBy;
-    return policy && policy.mode === decision.mode ? policy : undefined;
+    return policy && setsMode(policy, decision.mode) ? policy : undefined;
+}
+
+/** What a policy does to the mode: `sets STRICT`, `sets DISABLE, which ztunnel takes as …`. */
+function effectOf(policy: PeerAuthn, mode: EffectiveMode): string {
+    if (policy.mode === mode) {
+        return `sets ${mode}`;
+    }
+    return policy.mode === "DISABLE"
+        ? `sets DISABLE, which ztunnel treats as ${mode}`
+        : `leaves the mode ${policy.mode}, which means ${mode}`;
 }
 
 /** What a mesh-wide policy does to the mode: `sets STRICT`, or leaves it to Istio's default. */
 export function meshPolicyEffect(decision: Decision): string {
-    const policy = decision.decidedBy!;
-    return policy.mode === decision.mode
-        ? `sets ${decision.mode}`
-        : `leaves the mode ${policy.mode}, which means ${decision.mode}`;
+    return effectOf(decision.decidedBy!, decision.mode);
 }
 
 /** Why a namespace (or workload) has its mode, as a clause for messages. */
@@ -175,9 +186,9 @@ export function explainDecision(decision: Decision, rootNamespace: string): stri
         case "mesh":
             return `the mesh-wide ${describePolicy(policy!)} ${meshPolicyEffect(decision)}`;
         case "namespace":
-            return `its namespace-wide ${describePolicy(policy!)} sets ${decision.mode}`;
+            return `its namespace-wide ${describePolicy(policy!)} ${effectOf(policy!, decision.mode)}`;
         case "workload":
-            return `${describePolicy(policy!)} sets ${decision.mode}`;
+            return `${describePolicy(policy!)} ${effectOf(policy!, decision.mode)}`;
     }
 }
 

@@ -4,6 +4,7 @@ import {
     describeSubject,
     finding,
     inventoryRule,
+    isRecord,
     KubeObject,
     namespaceOf,
     OidcClient,
@@ -102,6 +103,14 @@ interface SecretConfig {
     meshNamespaces: string[];
 }
 
+/** A SOPS value (`ENC[AES256_GCM,data:…]`), or only Flux `${VAR}` placeholders: not a secret. */
+const NOT_PLAINTEXT = /^\s*(ENC\[[^\]]*\]|(\$\{[A-Za-z_][A-Za-z0-9_]*(:?[-=][^}]*)?\})+)\s*$/;
+
+/** Whether a Secret's value is literal data (anything but ciphertext or placeholders). */
+function isPlaintext(value: unknown): boolean {
+    return typeof value !== "string" || !NOT_PLAINTEXT.test(value);
+}
+
 const PMX060 = catalogue.PMX060;
 export const disallowLiteralSecrets = inventoryRule<SecretConfig, KubeObject>({
     entry: PMX060,
@@ -124,10 +133,15 @@ export const disallowLiteralSecrets = inventoryRule<SecretConfig, KubeObject>({
     },
     check(secrets) {
         return secrets.flatMap((secret) => {
-            const keys = [
-                ...Object.keys(secret.body.data ?? {}),
-                ...Object.keys(secret.body.stringData ?? {}),
-            ];
+            // A SOPS-encrypted document holds ciphertext, decrypted only in the cluster.
+            if (isRecord(secret.body.sops)) {
+                return [];
+            }
+            const keys = [secret.body.data, secret.body.stringData].flatMap((entries) =>
+                isRecord(entries)
+                    ? Object.keys(entries).filter((key) => isPlaintext(entries[key]))
+                    : [],
+            );
             if (keys.length === 0) {
                 return [];
             }

@@ -5,8 +5,11 @@ import {
     Finding,
     finding,
     inventoryRule,
+    isRecord,
     ISTIO_PORTS,
+    describePolicy,
     KubeObject,
+    Labels,
     MeshIndex,
     namespaceOf,
     overlaps,
@@ -20,29 +23,66 @@ import {
     WAYPOINT_FOR_VALUES,
 } from "../core";
 import { catalogue } from "../catalogue";
-import { isObjectOf, listText, portsText } from "./common";
+import { ingressNamespacesProperty, isObjectOf, listText, portsText } from "./common";
+import { webhookCalls } from "./outsideClients";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Rule = { from?: any[]; to?: any[]; when?: any[] };
 
 function rulesOf(policy: KubeObject): Rule[] {
     const rules = policy.body.spec?.rules;
-    return Array.isArray(rules) ? rules : [];
+    // A rule of the wrong shape (null, a string) is Istio's validation's to refuse (PMX075).
+    return Array.isArray(rules) ? rules.filter(isRecord) : [];
 }
 
 function nonEmpty(value: unknown): boolean {
     return Array.isArray(value) && value.length > 0;
 }
 
-const IDENTITY_FIELDS = ["principals", "notPrincipals", "namespaces", "notNamespaces"];
+const IDENTITY_FIELDS = ["principals", "namespaces", "serviceAccounts"];
+const NEGATED_IDENTITY_FIELDS = ["notPrincipals", "notNamespaces", "notServiceAccounts"];
 const IDENTITY_KEYS = ["source.principal", "source.namespace"];
 
-/** Whether a rule matches on the peer's mTLS identity. */
-function usesIdentity(rule: Rule): boolean {
+// How ztunnel matches a peer without an identity (a plaintext client: PERMISSIVE or DISABLE), in
+// istio/ztunnel src/rbac.rs, Authorization::matches: a positive principal, namespace or service
+// account match never matches it; a negated one always does (it is in no list).
+
+/** Whether a source entry (or `when` condition) asks for a peer identity, or negates one. */
+function identityMatch(rule: Rule, negated: boolean): boolean {
+    const fields = negated ? NEGATED_IDENTITY_FIELDS : IDENTITY_FIELDS;
     return (
-        (rule.from ?? []).some((f) => IDENTITY_FIELDS.some((k) => nonEmpty(f?.source?.[k]))) ||
-        (rule.when ?? []).some((w) => IDENTITY_KEYS.includes(w?.key))
+        (rule.from ?? []).some((f) => fields.some((k) => nonEmpty(f?.source?.[k]))) ||
+        (rule.when ?? []).some(
+            (w) => IDENTITY_KEYS.includes(w?.key) && nonEmpty(negated ? w?.notValues : w?.values),
+        )
     );
+}
+
+/** Whether a rule matches on the peer's mTLS identity at all. */
+function usesIdentity(rule: Rule): boolean {
+    return identityMatch(rule, false) || identityMatch(rule, true);
+}
+
+/** Whether no peer without an identity can match the rule. */
+function requiresIdentity(rule: Rule): boolean {
+    const from = rule.from ?? [];
+    const everySource =
+        from.length > 0 && from.every((f) => IDENTITY_FIELDS.some((k) => nonEmpty(f?.source?.[k])));
+    const whenAsks = (rule.when ?? []).some(
+        (w) => IDENTITY_KEYS.includes(w?.key) && nonEmpty(w?.values),
+    );
+    return everySource || whenAsks;
+}
+
+/** Whether a peer without an identity matches the rule through a negated identity match. */
+function negationCatchesPlaintext(rule: Rule): boolean {
+    return identityMatch(rule, true) && !identityMatch(rule, false);
+}
+
+/** The action of a policy, ALLOW when unset. */
+function actionOf(policy: KubeObject): string {
+    const action = policy.body.spec?.action;
+    return typeof action === "string" ? action : "ALLOW";
 }
 
 const L7_OPERATION_FIELDS = ["hosts", "notHosts", "methods", "notMethods", "paths", "notPaths"];
@@ -103,6 +143,16 @@ function targetRefs(policy: KubeObject): { kind?: string; name?: string; group?:
 
 const AUTHORIZATION_POLICY = "security.istio.io/AuthorizationPolicy";
 
+/** The rules of a policy that plaintext peers get around: a DENY's positive identity matches, an ALLOW's negated ones. */
+function bypassableRules(policy: KubeObject): Rule[] {
+    const action = actionOf(policy);
+    return rulesOf(policy).filter((rule) =>
+        action === "DENY"
+            ? identityMatch(rule, false)
+            : action === "ALLOW" && negationCatchesPlaintext(rule),
+    );
+}
+
 const PMX070 = catalogue.PMX070;
 export const requireStrictTarget = inventoryRule<Record<string, never>, KubeObject>({
     entry: PMX070,
@@ -126,10 +176,15 @@ export const requireStrictTarget = inventoryRule<Record<string, never>, KubeObje
         const model = index.mtls();
         const findings: Finding[] = [];
         for (const policy of judged) {
+            // An ALLOW that asks for identities, or a DENY that negates them, fails closed for
+            // plaintext peers: only PMX079's concern, where clients outside the mesh call.
+            const rules = bypassableRules(policy);
+            if (rules.length === 0) {
+                continue;
+            }
             const namespace = namespaceOf(policy);
             const selector = stringMap(policy.body.spec?.selector?.matchLabels);
-            const identityRules = rulesOf(policy).filter(usesIdentity);
-            const ports = identityRules.map(rulePorts);
+            const ports = rules.map(rulePorts);
             const allPorts = ports.some((p) => p === undefined);
             const mode =
                 namespace === index.rootNamespace
@@ -141,32 +196,20 @@ export const requireStrictTarget = inventoryRule<Record<string, never>, KubeObje
                     `its target is effectively ${mode.mode} (${explainDecision(mode, index.rootNamespace)})`,
                 );
             }
-            // Port exceptions of workload policies that may select the same pods.
-            const open = new Set<number>();
-            for (const workload of model.workloadPoliciesIn(namespace)) {
-                if (!overlaps(workload.selector, selector)) {
-                    continue;
-                }
-                for (const setting of workload.ports ?? []) {
-                    const relevant = allPorts || ports.some((p) => p?.includes(setting.port!));
-                    if (
-                        setting.port !== undefined &&
-                        relevant &&
-                        setting.mode !== "STRICT" &&
-                        setting.mode !== "UNSET"
-                    ) {
-                        open.add(setting.port);
-                    }
-                }
-            }
-            if (open.size > 0) {
+            const open = plaintextPorts(
+                index,
+                namespace,
+                selector,
+                (port) => allPorts || ports.some((p) => p?.includes(port)),
+            );
+            if (open.length > 0) {
                 problems.push(
-                    `${portsText([...open].sort((a, b) => a - b))} of the selected workloads ${open.size === 1 ? "accepts" : "accept"} plaintext`,
+                    `${portsText(open)} of the selected workloads ${open.length === 1 ? "accepts" : "accept"} plaintext`,
                 );
             }
             if (problems.length > 0) {
                 findings.push(
-                    finding(PMX070, policy, "plaintext", {
+                    finding(PMX070, policy, actionOf(policy) === "DENY" ? "deny" : "allow", {
                         policy: describeSubject(policy),
                         problems: listText(problems),
                     }),
@@ -176,6 +219,32 @@ export const requireStrictTarget = inventoryRule<Record<string, never>, KubeObje
         return findings;
     },
 });
+
+/** Ports that workload policies selecting (some of) the pods open to plaintext, sorted. */
+function plaintextPorts(
+    index: MeshIndex,
+    namespace: string,
+    selector: Labels,
+    relevant: (port: number) => boolean,
+): number[] {
+    const open = new Set<number>();
+    for (const workload of index.mtls().workloadPoliciesIn(namespace)) {
+        if (!overlaps(workload.selector, selector)) {
+            continue;
+        }
+        for (const setting of workload.ports ?? []) {
+            if (
+                setting.port !== undefined &&
+                relevant(setting.port) &&
+                setting.mode !== "STRICT" &&
+                setting.mode !== "UNSET"
+            ) {
+                open.add(setting.port);
+            }
+        }
+    }
+    return [...open].sort((a, b) => a - b);
+}
 
 function isWaypoint(gateway: KubeObject): boolean {
     return gateway.body.spec?.gatewayClassName === WAYPOINT_CLASS;
@@ -207,27 +276,26 @@ export const requireWaypointForL7 = inventoryRule({
                 ),
     },
     check(judged, index) {
-        const waypoints = new Set(
-            index
-                .ofKind("Gateway", ["gateway.networking.k8s.io"])
-                .filter(isWaypoint)
-                .map((g) => `${namespaceOf(g)}/${g.metadata.name}`),
-        );
+        const gateways = index.ofKind("Gateway", ["gateway.networking.k8s.io"]);
+        const key = (g: KubeObject) => `${namespaceOf(g)}/${g.metadata.name}`;
+        const waypoints = new Set(gateways.filter(isWaypoint).map(key));
+        const others = new Set(gateways.filter((g) => !isWaypoint(g)).map(key));
         const findings: Finding[] = [];
         for (const { policy, attributes } of judged) {
             const namespace = namespaceOf(policy);
             const name = describeSubject(policy);
             const refs = targetRefs(policy);
             if (refs.length === 0) {
-                findings.push(
-                    finding(PMX071, policy, "selector", {
-                        policy: name,
-                        attributes: listText(attributes),
-                    }),
-                );
+                findings.push(selectorFinding(policy, name, attributes));
                 continue;
             }
             for (const ref of refs) {
+                // An ingress Gateway enforces a policy bound to it itself, with its HTTP rules
+                // (pilot/pkg/model/policyattachment.go, ShouldAttachPolicy: kind Gateway attaches
+                // to any Gateway-API proxy of that name); only waypoints serve other targets.
+                if (ref.kind === "Gateway" && others.has(`${namespace}/${ref.name}`)) {
+                    continue;
+                }
                 const waypoint = refWaypoint(index, namespace, ref);
                 if (waypoint === undefined || !waypoints.has(waypoint)) {
                     findings.push(
@@ -246,6 +314,25 @@ export const requireWaypointForL7 = inventoryRule({
         return findings;
     },
 });
+
+/**
+ * What ztunnel does with a workload-selected policy that uses HTTP attributes
+ * (pilot/pkg/serviceregistry/ambient/authorization.go, handleRule; ztunnel src/rbac.rs): an ALLOW
+ * loses each rule that uses them, a DENY keeps its rules without them, and CUSTOM or AUDIT
+ * policies are not sent at all.
+ */
+function selectorFinding(policy: KubeObject, name: string, attributes: string[]): Finding {
+    const action = actionOf(policy);
+    const args = { policy: name, attributes: listText(attributes) };
+    switch (action) {
+        case "ALLOW":
+            return finding(PMX071, policy, "selectorAllow", args);
+        case "DENY":
+            return finding(PMX071, policy, "selectorDeny", args);
+        default:
+            return finding(PMX071, policy, "selectorAction", { ...args, action });
+    }
+}
 
 /** The waypoint (`namespace/name`) a targetRef resolves to, when the input says. */
 function refWaypoint(
@@ -305,4 +392,147 @@ export const requireValidWaypoint = subjectRule({
     },
 });
 
-export const authorizationRules = [requireStrictTarget, requireWaypointForL7, requireValidWaypoint];
+/** A way clients outside the mesh (no identity) come in: pods, and a port or every port. */
+interface Door {
+    readonly description: string;
+    readonly selector: Labels;
+    readonly port?: number;
+}
+
+interface DoorConfig {
+    ingressNamespaces: string[];
+}
+
+/** Where a namespace takes clients outside the mesh, as the input says. */
+function doorsOf(index: MeshIndex, namespace: string, config: DoorConfig): Door[] {
+    const model = index.mtls();
+    const doors: Door[] = [];
+    if (config.ingressNamespaces.includes(namespace)) {
+        doors.push({
+            description: `namespace ${namespace} is an ingress namespace`,
+            selector: {},
+        });
+    }
+    const mode = model.namespaceMode(namespace);
+    if (mode.level === "namespace" && mode.mode === "PERMISSIVE") {
+        doors.push({
+            description: `${describePolicy(mode.decidedBy!)} keeps namespace ${namespace} open to plaintext`,
+            selector: {},
+        });
+    }
+    for (const policy of model.workloadPoliciesIn(namespace)) {
+        const open = (mode: string) => mode === "PERMISSIVE" || mode === "DISABLE";
+        if (open(policy.mode)) {
+            doors.push({
+                description: `${describePolicy(policy)} keeps its workloads open to plaintext`,
+                selector: policy.selector,
+            });
+        }
+        for (const setting of policy.ports ?? []) {
+            if (setting.port !== undefined && open(setting.mode)) {
+                doors.push({
+                    description: `${describePolicy(policy)} keeps port ${setting.port} open to plaintext`,
+                    selector: policy.selector,
+                    port: setting.port,
+                });
+            }
+        }
+    }
+    for (const { configuration, targets } of webhookCalls(index)) {
+        for (const target of targets.filter((t) => t.namespace === namespace)) {
+            doors.push({
+                description: `the kube-apiserver calls port ${target.port} for ${describeSubject(configuration)}`,
+                selector: target.selector,
+                port: target.port,
+            });
+        }
+    }
+    return doors;
+}
+
+/** Whether a rule reaches the door's port. */
+function coversDoor(rule: Rule, door: Door): boolean {
+    const ports = rulePorts(rule);
+    return ports === undefined || door.port === undefined || ports.includes(door.port);
+}
+
+/** Whether some ALLOW policy for the pods lets a plaintext client through the door. */
+function allowedThrough(index: MeshIndex, namespace: string, door: Door): boolean {
+    return authorizationPolicies(index).some((policy) => {
+        const own = namespaceOf(policy);
+        const selector = stringMap(policy.body.spec?.selector?.matchLabels);
+        return (
+            actionOf(policy) === "ALLOW" &&
+            targetRefs(policy).length === 0 &&
+            (own === namespace || own === index.rootNamespace) &&
+            overlaps(selector, door.selector) &&
+            rulesOf(policy).some((rule) => !requiresIdentity(rule) && coversDoor(rule, door))
+        );
+    });
+}
+
+const PMX079 = catalogue.PMX079;
+export const admitOutsideClients = inventoryRule<DoorConfig, KubeObject>({
+    entry: PMX079,
+    config: { ingressNamespaces: ingressNamespacesProperty },
+    inputs: {
+        kinds: [
+            AUTHORIZATION_POLICY,
+            "security.istio.io/PeerAuthentication",
+            "core/Namespace",
+            "core/Service",
+            "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
+            "admissionregistration.k8s.io/MutatingWebhookConfiguration",
+        ],
+        workloads: true,
+    },
+    judges: {
+        what: "AuthorizationPolicy that plaintext peers cannot pass, in an ambient namespace",
+        select: (index) =>
+            authorizationPolicies(index).filter((policy) => {
+                const namespace = namespaceOf(policy);
+                const rules = rulesOf(policy);
+                const action = actionOf(policy);
+                return (
+                    targetRefs(policy).length === 0 &&
+                    namespace !== index.rootNamespace &&
+                    index.isAmbient(namespace) &&
+                    ((action === "ALLOW" && rules.length > 0 && rules.every(requiresIdentity)) ||
+                        (action === "DENY" && rules.some(negationCatchesPlaintext)))
+                );
+            }),
+    },
+    check(judged, index, config) {
+        const findings: Finding[] = [];
+        for (const policy of judged) {
+            const namespace = namespaceOf(policy);
+            const selector = stringMap(policy.body.spec?.selector?.matchLabels);
+            const deny = actionOf(policy) === "DENY";
+            const closed = doorsOf(index, namespace, config).filter(
+                (door) =>
+                    overlaps(door.selector, selector) &&
+                    (deny
+                        ? rulesOf(policy).some(
+                              (rule) => negationCatchesPlaintext(rule) && coversDoor(rule, door),
+                          )
+                        : !allowedThrough(index, namespace, door)),
+            );
+            if (closed.length > 0) {
+                findings.push(
+                    finding(PMX079, policy, deny ? "deny" : "allow", {
+                        policy: describeSubject(policy),
+                        doors: listText(closed.map((door) => door.description)),
+                    }),
+                );
+            }
+        }
+        return findings;
+    },
+});
+
+export const authorizationRules = [
+    requireStrictTarget,
+    requireWaypointForL7,
+    requireValidWaypoint,
+    admitOutsideClients,
+];

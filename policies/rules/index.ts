@@ -1,16 +1,24 @@
-// Every rule of the pack, in code order.
+// Every rule of the pack.
 import { Rule } from "../core";
 import { accessRules } from "./access";
+import { annotationRules } from "./annotations";
+import { attachmentRules } from "./attachment";
 import { authorizationRules } from "./authorization";
+import { gatewayRules } from "./gateways";
+import { jwksRules } from "./jwks";
 import { kialiRules } from "./kiali";
 import { meshRules } from "./mesh";
 import { networkRules } from "./network";
 import { observabilityRules } from "./observability";
 import { outsideClientRules } from "./outsideClients";
 import { peerAuthenticationRules } from "./peerAuthentication";
+import { referenceRules } from "./references";
 import { releaseRules } from "./releases";
 import { selectionRules } from "./selection";
+import { telemetryRules } from "./telemetry";
+import { validationRules } from "./validation";
 
+/** Every rule, sorted by code: modules group rules by subject, codes by what they check. */
 export const rules: readonly Rule[] = [
     ...peerAuthenticationRules,
     ...meshRules,
@@ -18,11 +26,18 @@ export const rules: readonly Rule[] = [
     ...networkRules,
     ...releaseRules,
     ...observabilityRules,
+    ...telemetryRules,
     ...kialiRules,
     ...accessRules,
     ...authorizationRules,
+    ...attachmentRules,
+    ...validationRules,
+    ...referenceRules,
     ...outsideClientRules,
-];
+    ...gatewayRules,
+    ...annotationRules,
+    ...jwksRules,
+].sort((a, b) => a.code.localeCompare(b.code));
 
 /** The rule with this code. */
 export function ruleByCode(code: string): Rule | undefined {

@@ -1,14 +1,19 @@
 // Rules on the mesh as a whole: the mesh-wide default, each enrolled namespace's effective mode
 // under Istio's precedence, policies Istio ignores, ingress namespaces, and namespace labels.
 import {
+    AMBIENT,
     describePolicy,
     describeSelector,
+    DATAPLANE_MODE_LABEL,
+    DEFAULT_ROOT_NAMESPACE,
     describeSubject,
     explainDecision,
     Finding,
     finding,
     inventoryRule,
+    Labels,
     leavesMesh,
+    MeshIndex,
     meshPolicyEffect,
     NamespaceInfo,
     PeerAuthn,
@@ -96,6 +101,7 @@ export const requireStrictNamespaces = inventoryRule<NamespacesConfig, Namespace
                     own: own
                         ? ` (its namespace-wide ${describePolicy(own)} leaves the mode ${own.mode})`
                         : "",
+                    root: index.rootNamespace,
                 }),
             );
         }
@@ -180,6 +186,33 @@ export const requirePermissiveIngress = inventoryRule<IngressConfig, string>({
     },
 });
 
+/**
+ * The injection labels of a namespace as istioctl counts them (pkg/config/analysis/analyzers/
+ * injection/injection.go): istio-injection with any value; istio.io/rev and
+ * istio.io/dataplane-mode with any value, unless istio-injection is there and not `enabled`.
+ */
+function injectionLabels(labels: Labels): string[] {
+    const injection = labels[SIDECAR_INJECTION_LABELS[0]];
+    const found = injection === undefined ? [] : [`${SIDECAR_INJECTION_LABELS[0]}=${injection}`];
+    for (const key of [SIDECAR_INJECTION_LABELS[1], DATAPLANE_MODE_LABEL]) {
+        if (labels[key] !== undefined && (injection === undefined || injection === "enabled")) {
+            found.push(`${key}=${labels[key]}`);
+        }
+    }
+    return found;
+}
+
+/** Namespaces with more than one injection label, and whether ambient mode is one of them. */
+function multiplyLabelled(index: MeshIndex, ambient: boolean): NamespaceInfo[] {
+    return index.allNamespaces().filter(
+        (ns) =>
+            // istioctl skips the namespace named istio-system, whatever the root namespace.
+            ns.name !== DEFAULT_ROOT_NAMESPACE &&
+            injectionLabels(ns.labels).length > 1 &&
+            (ns.labels[DATAPLANE_MODE_LABEL] === AMBIENT) === ambient,
+    );
+}
+
 const PMX014 = catalogue.PMX014;
 export const disallowSidecarAndAmbient = inventoryRule({
     entry: PMX014,
@@ -189,23 +222,15 @@ export const disallowSidecarAndAmbient = inventoryRule({
         what: "namespace enrolled in ambient mode",
         select: (index) => index.ambientNamespaces(),
     },
-    check(ambient, index) {
-        const findings: Finding[] = [];
-        for (const ns of ambient) {
-            const sidecar = SIDECAR_INJECTION_LABELS.filter(
-                (label) =>
-                    ns.labels[label] !== undefined &&
-                    !(label === "istio-injection" && ns.labels[label] === "disabled"),
-            );
-            if (sidecar.length > 0) {
-                findings.push(
-                    finding(PMX014, index.enrollingObject(ns.name), "namespace", {
-                        namespace: ns.name,
-                        labels: sidecar.map((l) => `${l}=${ns.labels[l]}`).join(", "),
-                    }),
-                );
-            }
-        }
+    check(_ambient, index) {
+        const findings: Finding[] = multiplyLabelled(index, true).map((ns) =>
+            finding(PMX014, index.enrollingObject(ns.name), "namespace", {
+                namespace: ns.name,
+                labels: injectionLabels(ns.labels)
+                    .filter((label) => !label.startsWith(`${DATAPLANE_MODE_LABEL}=`))
+                    .join(", "),
+            }),
+        );
         for (const workload of index.workloads()) {
             if (!index.isAmbient(workload.namespace)) {
                 continue;
@@ -221,6 +246,22 @@ export const disallowSidecarAndAmbient = inventoryRule({
             }
         }
         return findings;
+    },
+});
+
+const PMX019 = catalogue.PMX019;
+export const requireSingleInjectionLabel = inventoryRule({
+    entry: PMX019,
+    config: {},
+    inputs: { kinds: [NAMESPACE] },
+    judges: { what: "Namespace", select: (index) => index.allNamespaces() },
+    check(_namespaces, index) {
+        return multiplyLabelled(index, false).map((ns) =>
+            finding(PMX019, ns.owners[0] ?? ns.patches[0], "labels", {
+                namespace: ns.name,
+                labels: injectionLabels(ns.labels).join(", "),
+            }),
+        );
     },
 });
 
@@ -293,4 +334,5 @@ export const meshRules = [
     disallowSidecarAndAmbient,
     requireSingleOwner,
     disallowWorkloadOptOut,
+    requireSingleInjectionLabel,
 ];

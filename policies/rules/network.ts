@@ -8,6 +8,7 @@ import {
     finding,
     inventoryRule,
     ISTIO_PORTS,
+    isRecord,
     KUBELET_PROBE_ADDRESS,
     KUBELET_PROBE_CIDR,
     KubeObject,
@@ -135,8 +136,36 @@ function makerOpensProbes(index: MeshIndex, namespace: string, selector: Labels)
     );
 }
 
-function podsText(selector: Labels): string {
-    return Object.keys(selector).length > 0 ? `pods ${describeSelector(selector)}` : "every pod";
+/** A label selector requirement, as the NetworkPolicy API writes it. */
+interface Requirement {
+    readonly key: string;
+    readonly operator: string;
+    readonly values?: unknown;
+}
+
+function isRequirement(value: unknown): value is Requirement {
+    return isRecord(value) && typeof value.key === "string" && typeof value.operator === "string";
+}
+
+/** The pods a NetworkPolicy holds: by labels and expressions (`tier In (web,api)`), or all. */
+function podsText(policy: KubeObject): string {
+    const selector = policy.body.spec?.podSelector;
+    const labels = stringMap(selector?.matchLabels);
+    const requirements: unknown[] = Array.isArray(selector?.matchExpressions)
+        ? selector.matchExpressions
+        : [];
+    const expressions = requirements
+        .filter(isRequirement)
+        .map(({ key, operator, values }) =>
+            Array.isArray(values) && values.length > 0
+                ? `${key} ${operator} (${values.join(",")})`
+                : `${key} ${operator}`,
+        );
+    const parts = [
+        ...(Object.keys(labels).length > 0 ? [describeSelector(labels)] : []),
+        ...expressions,
+    ];
+    return parts.length > 0 ? `pods ${parts.join(", ")}` : "every pod";
 }
 
 /** Every subset of a selector's labels, as selector keys (bounded: selectors are small). */
@@ -210,7 +239,7 @@ export const allowAmbientPorts = inventoryRule({
             findings.push(
                 finding(PMX020, policy, "blocked", {
                     policy: describeSubject(policy),
-                    pods: podsText(selectorOf(policy)),
+                    pods: podsText(policy),
                     namespace,
                     missing: listText(missing),
                     fixes: listText(fixes),

@@ -19,7 +19,7 @@ import {
 import { catalogue } from "../catalogue";
 
 /** Pods a caller reaches on one workload port. */
-interface Target {
+export interface Target {
     readonly namespace: string;
     /** The pods' labels: each selected workload's, or the selector's when no workload is known. */
     readonly pods: readonly Labels[];
@@ -92,7 +92,7 @@ function strictOnPort(model: MtlsModel, target: Target): boolean {
     );
 }
 
-interface WebhookCall {
+export interface WebhookCall {
     readonly configuration: KubeObject;
     readonly targets: readonly Target[];
 }
@@ -103,7 +103,7 @@ const WEBHOOK_KINDS = ["ValidatingWebhookConfiguration", "MutatingWebhookConfigu
  * Webhook calls into ambient namespaces that the input can judge: served by pods it shows (a port
  * that resolves, or pods that all leave the mesh, which pass).
  */
-function webhookCalls(index: MeshIndex): WebhookCall[] {
+export function webhookCalls(index: MeshIndex): WebhookCall[] {
     const calls: WebhookCall[] = [];
     for (const kind of WEBHOOK_KINDS) {
         for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {

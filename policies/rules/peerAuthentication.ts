@@ -44,8 +44,9 @@ function peerAuthenticationRule<Config = NoConfig>(
         judges: { what: "PeerAuthentication", test: isPeerAuthenticationObject },
         check(subject, config) {
             const object = subject as KubeObject;
-            // Only whether a policy selects workloads matters to these rules, not where Istio's
-            // root namespace is: peerauthentication-disallow-root-selector judges that.
+            // Where Istio's root namespace is matters little to these rules (messages aside):
+            // the stack rules peerauthentication-disallow-root-selector and -advise-empty-selector
+            // judge root-namespace policies with the root istiod's values give.
             const policy = readPeerAuthentication(
                 object,
                 namespaceOf(object),
@@ -61,6 +62,23 @@ function portsWithMode(policy: PeerAuthn, mode: string): string[] {
     return (policy.ports ?? []).filter((p) => p.mode === mode).map((p) => p.key);
 }
 
+/**
+ * The pods a policy applies to, for messages. These rules judge one policy at a time, so the root
+ * namespace is Istio's default here: a mesh-wide policy elsewhere reads as its namespace's.
+ */
+function scopeText(policy: PeerAuthn): string {
+    switch (policy.scope) {
+        case "mesh":
+            return "the mesh's workloads";
+        case "namespace":
+            return `the workloads of namespace ${policy.namespace}`;
+        case "workload":
+            return `workloads ${describeSelector(policy.selector)}`;
+        case "ignored-root-selector":
+            return `the root namespace's workloads ${describeSelector(policy.selector)}`;
+    }
+}
+
 const PMX001 = catalogue.PMX001;
 export const disallowDisable = peerAuthenticationRule({
     entry: PMX001,
@@ -69,7 +87,10 @@ export const disallowDisable = peerAuthenticationRule({
         const findings = [];
         if (policy.mode === "DISABLE") {
             findings.push(
-                finding(PMX001, policy.object, "mode", { policy: describePolicy(policy) }),
+                finding(PMX001, policy.object, "mode", {
+                    policy: describePolicy(policy),
+                    what: scopeText(policy),
+                }),
             );
         }
         const ports = portsWithMode(policy, "DISABLE");
@@ -130,6 +151,20 @@ export const requireValidMtls = peerAuthenticationRule({
                     mode: JSON.stringify(policy.mode),
                 }),
             );
+        }
+        // The CRD schema holds selector values to Kubernetes' 63 characters (manifests/charts/
+        // base/files/crd-all.gen.yaml); ValidatePeerAuthentication's other checks are PMX003's
+        // port checks below and PMX004's selector checks.
+        for (const [key, value] of Object.entries(policy.selector)) {
+            if (value.length > 63) {
+                findings.push(
+                    finding(PMX003, policy.object, "labelValue", {
+                        policy: name,
+                        label: JSON.stringify(key),
+                        length: value.length,
+                    }),
+                );
+            }
         }
         if (policy.ports === undefined) {
             return findings;
@@ -193,7 +228,8 @@ export const requireExceptionReason = peerAuthenticationRule<ReasonConfig>({
     entry: PMX005,
     config: { reasonAnnotation: reasonAnnotationProperty },
     check(policy, config) {
-        if (annotation(policy.object, config.reasonAnnotation)) {
+        // GitOps trees explain exceptions in a comment above the policy: a reason too.
+        if (annotation(policy.object, config.reasonAnnotation) || policy.object.source.comment) {
             return [];
         }
         const ports = portsWithMode(policy, "PERMISSIVE");
@@ -231,11 +267,16 @@ export const disallowRootSelector = inventoryRule({
         return policies
             .filter((policy) => policy.scope === "ignored-root-selector")
             .map((policy) =>
-                finding(PMX006, policy.object, "rootSelector", {
-                    policy: describePolicy(policy),
-                    selector: describeSelector(policy.selector),
-                    root: index.rootNamespace,
-                }),
+                Object.keys(policy.selector).length === 0
+                    ? finding(PMX006, policy.object, "emptyRootSelector", {
+                          policy: describePolicy(policy),
+                          root: index.rootNamespace,
+                      })
+                    : finding(PMX006, policy.object, "rootSelector", {
+                          policy: describePolicy(policy),
+                          selector: describeSelector(policy.selector),
+                          root: index.rootNamespace,
+                      }),
             );
     },
 });

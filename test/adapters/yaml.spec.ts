@@ -468,6 +468,43 @@ metadata:
         expect(objectsOf(root)).to.deep.equal(["Service shop/web @ rendered.yaml:5"]);
     });
 
+    it("gives each object the comment block above it, a file's header counting for its first document only", () => {
+        const text = `# Why this file exists:
+# Prometheus scrapes from outside the mesh.
+---
+# The broker's exporter.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: first
+data:
+  a: "1"
+  # commented-out: b
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: second
+---
+
+# Separated by a blank line, still directly above.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: third
+`;
+        const root = writeTree({ "maps.yaml": text });
+        const objects = readYamlInput([root]).clusters[0].inventory.objects;
+        expect(objects.map((o) => [o.metadata.name, o.source.comment])).to.deep.equal([
+            [
+                "first",
+                "Why this file exists:\nPrometheus scrapes from outside the mesh.\nThe broker's exporter.",
+            ],
+            ["second", undefined],
+            ["third", "Separated by a blank line, still directly above."],
+        ]);
+    });
+
     it("walks directories for .yaml and .yml files in name order, skipping hidden directories", () => {
         const root = writeTree({
             "b.yml": "",

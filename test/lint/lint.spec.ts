@@ -188,6 +188,36 @@ spec:
     mode: STRICT
 `;
 
+describe("mesh-lint's reasons for PERMISSIVE exceptions", () => {
+    const exception = (comment: string, name: string) => `${comment}apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: ${name}
+  namespace: shop
+spec:
+  selector:
+    matchLabels:
+      app: orders
+  portLevelMtls:
+    "9090":
+      mode: PERMISSIVE
+`;
+
+    it("takes the comment directly above a policy as its reason, as GitOps trees write them", () => {
+        const root = writeTree({
+            "explained.yaml": exception(
+                "# Prometheus scrapes 9090 from kube-prom-stack, outside the mesh.\n",
+                "explained",
+            ),
+            "unexplained.yaml": exception("", "unexplained"),
+        });
+        const codes = lintPaths([root]).findings.map((f) => [f.code, f.name]);
+        expect(codes.filter(([code]) => code === "PMX005")).to.deep.equal([
+            ["PMX005", "unexplained"],
+        ]);
+    });
+});
+
 describe("the mesh-lint command", () => {
     it("exits 1 on the broken tree and 0 on the corrected one", async () => {
         expect((await runCommand(main, paths(BROKEN))).code).to.equal(1);
@@ -220,6 +250,82 @@ spec:
             "PMX081",
         ]);
         expect(code).to.equal(0);
+    });
+
+    it("takes the pack's --policy-config: levels, disabled rules and settings, as pulumi preview does", async () => {
+        const permissive = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: shop-permissive
+  namespace: shop
+spec:
+  mtls:
+    mode: PERMISSIVE
+`;
+        const root = writeTree({
+            "ns.yaml": ENROLLED,
+            "mesh.yaml": MESH_DEFAULT,
+            "pa.yaml": permissive,
+        });
+        const lint = async (config: object) => {
+            const file = path.join(
+                writeTree({ "config.json": JSON.stringify(config) }),
+                "config.json",
+            );
+            const { code, stdout } = await runCommand(main, [
+                "--json",
+                "--policy-config",
+                file,
+                root,
+            ]);
+            const findings = JSON.parse(stdout).findings.map(
+                (f: { code: string; level: string }) => [f.code, f.level],
+            );
+            return { code, findings };
+        };
+        expect(await lint({})).to.deep.equal({
+            code: 1,
+            findings: [
+                ["PMX002", "mandatory"],
+                ["PMX005", "mandatory"],
+            ],
+        });
+        expect(
+            await lint({
+                "peerauthentication-restrict-permissive": { permissiveNamespaces: ["shop"] },
+                "peerauthentication-require-exception-reason": "disabled",
+            }),
+        ).to.deep.equal({ code: 0, findings: [] });
+        expect(await lint({ all: "advisory" })).to.deep.equal({
+            code: 0,
+            findings: [
+                ["PMX002", "advisory"],
+                ["PMX005", "advisory"],
+            ],
+        });
+    });
+
+    it("refuses a --policy-config the Pulumi CLI would refuse, with exit 2", async () => {
+        const dir = writeTree({
+            "unknown.json": JSON.stringify({ "no-such-policy": "mandatory" }),
+            "level.json": JSON.stringify({ all: "loud" }),
+        });
+        const run = async (file: string) => {
+            const { code, stderr } = await runCommand(main, ["--policy-config", file, dir]);
+            return [code, stderr.trim()];
+        };
+        expect(await run(path.join(dir, "unknown.json"))).to.deep.equal([
+            2,
+            'mesh-lint: invalid policy config: policy pack picluster-mesh has no policy "no-such-policy"',
+        ]);
+        expect(await run(path.join(dir, "level.json"))).to.deep.equal([
+            2,
+            'mesh-lint: invalid policy config: parsing enforcement level for "all": "loud" is not a valid enforcement level',
+        ]);
+        expect(await run(path.join(dir, "missing.json"))).to.deep.equal([
+            2,
+            `mesh-lint: cannot read ${path.join(dir, "missing.json")}`,
+        ]);
     });
 
     it("prints the findings as JSON with exactly code, policy, level, kind, namespace, name, file, line, cluster, chain and message", async () => {
@@ -265,13 +371,13 @@ spec:
             "  line 1: PMX003 mandatory peerauthentication-require-valid-mtls",
             `    in overlays/prod › ${file}/config/overlays/prod`,
             "    PeerAuthentication keycloak/keycloak-permissive has portLevelMtls without a workload selector, which Istio rejects; move the ports into a policy whose selector.matchLabels names the workload.",
-            "    fix: Checks that mtls modes are valid and that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, as Istio's validation demands; fix the field named in the message.",
+            "    fix: Checks that mtls modes are valid, that portLevelMtls has a workload selector, at least one entry and port numbers from 1 to 65535, and that selector values have at most 63 characters, as Istio's validation and schema demand; fix the field named in the message.",
             "",
             // The Namespace the build produces, which the istio component's patch enrolls.
             `${file}/operator/base/ns.yaml`,
             "  line 1: PMX011 mandatory mesh-require-strict-namespaces",
             `    in overlays/prod › ${file}/operator/overlays/prod`,
-            "    Namespace keycloak is enrolled in ambient mode but is effectively PERMISSIVE: no mesh-wide PeerAuthentication exists in istio-system, so Istio's default PERMISSIVE applies (its namespace-wide PeerAuthentication keycloak/keycloak-permissive leaves the mode UNSET); set the mesh-wide policy to STRICT or give keycloak a namespace-wide STRICT policy.",
+            "    Namespace keycloak is enrolled in ambient mode but is effectively PERMISSIVE: no mesh-wide PeerAuthentication exists in istio-system, so Istio's default PERMISSIVE applies (its namespace-wide PeerAuthentication keycloak/keycloak-permissive leaves the mode UNSET); set the mesh-wide policy in istio-system to STRICT or give keycloak a namespace-wide STRICT policy.",
             "    fix: Checks that every namespace enrolled in ambient mode is effectively STRICT under Istio's precedence (workload over namespace over mesh, UNSET inherits, only the oldest policy of a scope counts); give the namespace or the mesh a STRICT policy.",
             "",
             // The input has no istio-system Namespace to report the missing default on.
@@ -284,7 +390,7 @@ spec:
             "4 findings (4 mandatory, 0 advisory) in 4 files; 6 objects in 18 files checked.",
             "Clusters built: overlays/prod.",
             "Remote resources not read (Flux fetches them): https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/keycloaks.k8s.keycloak.org-v1.yml, https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/kubernetes.yml.",
-            "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values).",
+            "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values); PMX047 telemetry-disallow-lightstep-provider (the input has no Helm releases and values).",
         ]);
     });
 
@@ -406,7 +512,7 @@ spec:
         expect(await runCommand(main, ["--json"])).to.deep.equal({
             code: 2,
             stdout: "",
-            stderr: "mesh-lint: no path given; usage: npm run --silent mesh-lint -- [--json] PATH...",
+            stderr: "mesh-lint: no path given; usage: npm run --silent mesh-lint -- [--json] [--policy-config FILE] PATH...",
         });
     });
 });

@@ -114,7 +114,8 @@ describe("the analysis core's PeerAuthentication precedence", () => {
         };
         expect(describe("kafka", {})).to.equal("STRICT namespace kafka-strict");
         expect(describe("databases", { app: "postgres" })).to.equal("STRICT workload postgres");
-        expect(describe("keycloak", {})).to.equal("PERMISSIVE mesh default");
+        // A namespace-wide DISABLE is PERMISSIVE for ztunnel (ambient/authorization.go).
+        expect(describe("keycloak", {})).to.equal("PERMISSIVE namespace keycloak-disable");
     });
 });
 

@@ -234,7 +234,7 @@ describe("the policies through CrossGuard's entry points", () => {
             policies: [policyNamed("mesh-require-strict-namespaces")],
         });
         expect(run.violations.map((v) => v.message)).to.deep.equal([
-            "Namespace kafka is enrolled in ambient mode but is effectively PERMISSIVE: no mesh-wide PeerAuthentication exists in istio-system, so Istio's default PERMISSIVE applies; set the mesh-wide policy to STRICT or give kafka a namespace-wide STRICT policy.",
+            "Namespace kafka is enrolled in ambient mode but is effectively PERMISSIVE: no mesh-wide PeerAuthentication exists in istio-system, so Istio's default PERMISSIVE applies; set the mesh-wide policy in istio-system to STRICT or give kafka a namespace-wide STRICT policy.",
         ]);
     });
 });

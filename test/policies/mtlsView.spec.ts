@@ -190,6 +190,45 @@ describe("the mTLS view: Istio's PeerAuthentication precedence, computed once", 
         ]);
     });
 
+    // pilot/pkg/serviceregistry/ambient/authorization.go, convertedSelectorPeerAuthentications:
+    // any mode that is set replaces the strict flag with `mode == STRICT`.
+    it("lets a namespace-wide DISABLE under a STRICT mesh accept plaintext, as PERMISSIVE does", () => {
+        const disabled = policy("legacy/legacy-disable", { mtls: { mode: "DISABLE" } });
+        expect(
+            effectiveMtls([meshWide("STRICT"), disabled], "legacy", "istio-system"),
+        ).to.deep.equal({
+            namespace: "legacy",
+            mode: "PERMISSIVE",
+            decidedBy: "legacy/legacy-disable",
+            workloads: [],
+        });
+        const workloadDisabled = policy("legacy/api-disable", {
+            selector: { matchLabels: { app: "api" } },
+            mtls: { mode: "DISABLE" },
+        });
+        const [exception] = effectiveMtls(
+            [meshWide("STRICT"), workloadDisabled],
+            "legacy",
+            "istio-system",
+        ).workloads;
+        expect(exception.mode).to.equal("PERMISSIVE");
+    });
+
+    // pilot/pkg/serviceregistry/ambient/workloads.go, fetchPeerAuthentications: a root-namespace
+    // policy reaches other namespaces only when it has no selector at all.
+    it("takes a root-namespace policy with selector {} as no mesh-wide policy", () => {
+        const emptyRoot = policy("istio-system/default", {
+            selector: {},
+            mtls: { mode: "STRICT" },
+        });
+        expect(effectiveMtls([emptyRoot], "kafka", "istio-system")).to.deep.equal({
+            namespace: "kafka",
+            mode: "PERMISSIVE",
+            decidedBy: undefined,
+            workloads: [],
+        });
+    });
+
     it("looks only at the namespace asked about", () => {
         const other = policy("databases/databases-permissive", { mtls: { mode: "PERMISSIVE" } });
         const effective = effectiveMtls(

@@ -156,7 +156,8 @@ describe("mesh-report's effective mTLS, with the policy pack's precedence", () =
         ]);
     });
 
-    it("ignores workload selectors in the root namespace and DISABLE modes", () => {
+    // pilot/pkg/serviceregistry/ambient/authorization.go: DISABLE is not STRICT for ztunnel.
+    it("ignores workload selectors in the root namespace, and shows a DISABLE namespace as PERMISSIVE", () => {
         const report = reportOf(
             MESH_STRICT,
             namespace("shop"),
@@ -167,10 +168,9 @@ describe("mesh-report's effective mTLS, with the policy pack's precedence", () =
             ),
             peerAuthentication("shop", "shop-disable", "  mtls: {mode: DISABLE}\n"),
         );
-        expect(rows(report)).to.deep.equal(["shop STRICT (mesh-wide `istio-system/default`)"]);
+        expect(rows(report)).to.deep.equal(["shop PERMISSIVE (namespace-wide `shop-disable`)"]);
         expect(report.ignored).to.deep.equal([
             "istio-system/root-selector: Istio ignores workload selectors in the root namespace istio-system.",
-            "shop/shop-disable: ambient mode ignores mode DISABLE.",
         ]);
     });
 

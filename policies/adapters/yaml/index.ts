@@ -6,14 +6,21 @@
 // reaches are listed, not judged. A tree with neither is read file by file. Helm charts, Go
 // templates and SOPS-encrypted documents are never read as manifests.
 import * as path from "path";
-import { Capabilities, HelmRelease, Inventory, KubeObject, UnseenPodSource } from "../../core";
+import {
+    Capabilities,
+    HelmRelease,
+    Inventory,
+    KubeObject,
+    Source,
+    UnseenPodSource,
+} from "../../core";
 import { ClusterBuilder, isFluxKustomization, readFluxSpec } from "./flux";
 import { toHelmRelease, isFluxHelmRelease } from "./helmReleases";
 import { BuildProblem, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
 import { isMap } from "./kustomize/resource";
 import { collectYamlFiles, readText } from "./files";
 import { documentObjects, toKubeObject } from "./objects";
-import { isKubeShaped, YamlSource } from "./parse";
+import { commentAbove, isKubeShaped, YamlSource } from "./parse";
 import { FluxDocument, findRoots } from "./roots";
 import { diskTree, FileTree, memoryTree } from "./tree";
 
@@ -170,6 +177,7 @@ export function yamlInput(
     );
     const looseObjects = looseInput.clusters[0].inventory.objects;
     const builder = new ClusterBuilder(workspace);
+    const commented = commentReader(workspace);
     const clusters: ClusterInput[] = [];
     const problems: InputProblem[] = [];
     const reached = new Set<string>();
@@ -184,15 +192,21 @@ export function yamlInput(
         const objects = build.applied
             .filter(({ resource }) => typeof resource.value.apiVersion === "string")
             .map(({ resource, chain, appliedBy }) =>
-                toKubeObject(resource.value, {
-                    file: resource.origin.file,
-                    line: resource.origin.line,
-                    ...(appliedBy && { fluxKustomizations: [appliedBy] }),
-                    chain,
-                    ...(resource.writtenNamespace !== undefined && {
-                        writtenNamespace: resource.writtenNamespace,
-                    }),
-                }),
+                toKubeObject(
+                    resource.value,
+                    commented(
+                        {
+                            file: resource.origin.file,
+                            line: resource.origin.line,
+                            ...(appliedBy && { fluxKustomizations: [appliedBy] }),
+                            chain,
+                            ...(resource.writtenNamespace !== undefined && {
+                                writtenNamespace: resource.writtenNamespace,
+                            }),
+                        },
+                        resource.origin.real,
+                    ),
+                ),
             );
         clusters.push({
             label: root.label,
@@ -215,6 +229,33 @@ export function yamlInput(
         unreached,
         remote: [...remote],
         notManifests,
+    };
+}
+
+/**
+ * Gives sources the comment block above their object (Source.comment), read from the file when a
+ * rule first asks: most objects' comments are never read. Not enumerable, so the model's data
+ * stays as it was for whoever copies or compares it.
+ */
+function commentReader(workspace: Workspace): (source: Source, real: string) => Source {
+    const lines = new Map<string, string[]>();
+    return (source, real) => {
+        let comment: string | undefined | null = null;
+        return Object.defineProperty({ ...source }, "comment", {
+            get() {
+                if (comment === null) {
+                    let fileLines = lines.get(real);
+                    if (!fileLines) {
+                        fileLines = (workspace.tree.bytes(real)?.toString("utf8") ?? "").split(
+                            /\r?\n/,
+                        );
+                        lines.set(real, fileLines);
+                    }
+                    comment = source.line ? commentAbove(fileLines, source.line) : undefined;
+                }
+                return comment;
+            },
+        });
     };
 }
 
@@ -286,6 +327,7 @@ function fileByFile(
 ): YamlInput {
     const objects: KubeObject[] = [];
     const problems: InputProblem[] = [];
+    const commented = commentReader(workspace);
     for (const source of manifests) {
         const documents = workspace.documents(source.real);
         if (documents?.error) {
@@ -298,7 +340,9 @@ function fileByFile(
             continue;
         }
         for (const document of documents?.documents ?? []) {
-            objects.push(...documentObjects(document, source.display));
+            for (const object of documentObjects(document, source.display)) {
+                objects.push({ ...object, source: commented(object.source, source.real) });
+            }
         }
     }
     return {

@@ -140,3 +140,30 @@ export function isKubeShaped(value: unknown): value is Json {
         isRecord(value) && typeof value.apiVersion === "string" && typeof value.kind === "string"
     );
 }
+
+/**
+ * The comment block directly above a document's first line, without the `#` markers. A file's
+ * header comment above the first `---` counts for its first document; comments above a later
+ * `---` belong to the document before it.
+ */
+export function commentAbove(lines: readonly string[], line: number): string | undefined {
+    const own: string[] = [];
+    const header: string[] = [];
+    let crossed = false;
+    for (let index = line - 2; index >= 0; index--) {
+        const text = lines[index].trim();
+        if (text.startsWith("#")) {
+            (crossed ? header : own).unshift(text.replace(/^#+\s?/, ""));
+        } else if (text === "") {
+            continue;
+        } else if (!crossed && /^---(\s|$)/.test(text)) {
+            crossed = true;
+        } else {
+            // Content above: comments past a separator are the previous document's.
+            header.length = 0;
+            break;
+        }
+    }
+    const comment = [...header, ...own].join("\n").trim();
+    return comment === "" ? undefined : comment;
+}
