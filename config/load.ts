@@ -51,7 +51,30 @@ export function readRawConfig(): Record<string, unknown> {
 
 /** Reads and validates the stack config; throws a `ConfigError` with one clear line. */
 export function loadStackConfig(): StackConfig {
+    checkSecretsEncrypted();
     return parseStackConfig(readRawConfig());
+}
+
+/**
+ * Refuses credentials stored in plaintext in the stack file: the CLI marks the keys set with
+ * `pulumi config set --secret`, and the SDK says which (runtime.isConfigSecret, which the SDK's
+ * own Config uses; not in its type declarations, so reached through a guard).
+ */
+function checkSecretsEncrypted(): void {
+    const isSecret = (pulumi.runtime as { isConfigSecret?: (key: string) => boolean })
+        .isConfigSecret;
+    if (!isSecret) {
+        return;
+    }
+    const config = pulumi.runtime.allConfig();
+    for (const name of secretKeys) {
+        const key = `${PROJECT}:${name}`;
+        if (key in config && !isSecret(key)) {
+            throw new ConfigError(
+                `Invalid config ${key}: stored in plaintext in the stack file; set it with \`pulumi config set --secret ${key}\`.`,
+            );
+        }
+    }
 }
 
 function parseConfigValue(value: string): unknown {
@@ -77,8 +100,37 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
         return `Invalid config${where}: unknown key ${unknown}; allowed keys: ${allowed.join(", ")}.`;
     }
     const input = (issue as { input?: unknown }).input;
-    const got = input === undefined ? "is missing" : `= ${JSON.stringify(input)}`;
+    const got = input === undefined ? "is missing" : `= ${echo(input)}`;
     return `Invalid config ${key} ${got}: expected ${allowedText(issue)}.`;
+}
+
+/**
+ * What could be a credential: key material, kubeconfig contents (several lines, or JSON with an
+ * apiVersion), user info in a URL, and Vault or Git host tokens.
+ */
+const CREDENTIAL_LIKE =
+    /BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)|\n|apiVersion|-data"?:|:\/\/[^/\s]*@|\b(hvs|hvb|ghp|gho|glpat)[._-][A-Za-z0-9_-]{8,}|\bs\.[A-Za-z0-9]{20,}/;
+
+/** A long run of mixed-case letters and digits: how random tokens and base64 keys look. */
+function tokenLike(text: string): boolean {
+    return (text.match(/[A-Za-z0-9+/=]{32,}/g) ?? []).some(
+        (run) => /\d/.test(run) && /[A-Z]/.test(run) && /[a-z]/.test(run),
+    );
+}
+
+/** The longest value an error echoes. */
+const ECHO_LIMIT = 60;
+
+/**
+ * A rejected value as an error line may show it: never what could be a credential, never more
+ * than a line's worth.
+ */
+export function echo(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    if (CREDENTIAL_LIKE.test(text) || tokenLike(text)) {
+        return "(a value that may hold a credential, not shown)";
+    }
+    return text.length > ECHO_LIMIT ? `${text.slice(0, ECHO_LIMIT - 1)}…` : text;
 }
 
 function allowedText(issue: z.core.$ZodIssue): string {

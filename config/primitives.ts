@@ -11,18 +11,26 @@ export const domainName = z
         new RegExp(`^${dnsLabel}(\\.${dnsLabel})+$`),
         "a DNS domain such as homelab.example.com",
     );
+const k8sNameText = "a Kubernetes name: at most 63 lower-case letters, digits and '-'";
 export const k8sName = z
     .string()
-    .regex(new RegExp(`^${dnsLabel}$`), "a Kubernetes name: lower-case letters, digits and '-'");
+    .max(63, k8sNameText)
+    .regex(new RegExp(`^${dnsLabel}$`), k8sNameText);
 export const chartVersion = z
     .string()
     .regex(/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, "a pinned chart version such as 1.30.3");
+const httpUrlText = "an http:// or https:// URL without credentials in it";
 export const httpUrl = z
     .string()
-    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, "an http:// or https:// URL");
+    .regex(/^https?:\/\/[^\s/$.?#][^\s]*$/, httpUrlText)
+    // user:password@host would land in plaintext in the plan and the state.
+    .regex(/^https?:\/\/[^/@]*$|^https?:\/\/[^/@]*\//, httpUrlText);
+const chartRepositoryText =
+    "a chart repository URL (https://… or oci://…) without credentials in it";
 export const chartRepository = z
     .string()
-    .regex(/^(https?|oci):\/\/[^\s]+$/, "a chart repository URL (https://… or oci://…)");
+    .regex(/^(https?|oci):\/\/[^\s]+$/, chartRepositoryText)
+    .regex(/^[a-z]+:\/\/[^/@]*($|\/)/, chartRepositoryText);
 export const quantity = z
     .string()
     .regex(/^\d+(\.\d+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/, "a Kubernetes quantity such as 100m or 128Mi");

@@ -196,7 +196,95 @@ export const sections = {
     mesh: meshSchema,
 };
 
-export const stackConfigSchema = z.strictObject(sections).superRefine(checkMeshAgainstIstio);
+/** Namespaces every cluster has: the program may label them, never create (and so delete) them. */
+const CLUSTER_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** A config value and where it is, for issues. */
+interface Located {
+    readonly path: PropertyKey[];
+    readonly name: string;
+    /** For releases: the namespace they install into. */
+    readonly namespace?: string;
+}
+
+/**
+ * Namespaces the program would create must not be the cluster's own (`pulumi destroy` would
+ * delete them), and no two Helm releases may share a name in one namespace (the second install
+ * fails, or upgrades the first).
+ */
+function checkNamespacesAndReleases(
+    config: z.output<z.ZodObject<typeof sections>>,
+    ctx: z.RefinementCtx,
+): void {
+    const { cilium, istio, gateway, kiali, mesh } = config;
+    const created: Located[] = [
+        ...(istio.createNamespace ? [{ path: ["istio", "namespace"], name: istio.namespace }] : []),
+        ...(gateway.enabled ? [{ path: ["gateway", "namespace"], name: gateway.namespace }] : []),
+        ...(kiali.createNamespace ? [{ path: ["kiali", "namespace"], name: kiali.namespace }] : []),
+        ...mesh.namespaces.flatMap((entry, index) =>
+            entry.create ? [{ path: ["mesh", "namespaces", index, "name"], name: entry.name }] : [],
+        ),
+    ];
+    for (const { path, name } of created.filter((n) => CLUSTER_NAMESPACES.includes(n.name))) {
+        ctx.addIssue({
+            code: "custom",
+            path,
+            input: name,
+            message: `a namespace the program may create: ${name} is the cluster's own (label it with create: false, or set createNamespace: false)`,
+        });
+    }
+    const releases: Located[] = [
+        ...(cilium.mode !== "unmanaged"
+            ? [
+                  {
+                      path: ["cilium", "releaseName"],
+                      name: cilium.releaseName,
+                      namespace: cilium.namespace,
+                  },
+              ]
+            : []),
+        ...(["base", "cni", "istiod", "ztunnel"] as const).map((chart) => ({
+            path: ["istio", "releases", chart],
+            name: istio.releases[chart],
+            namespace: istio.namespace,
+        })),
+        ...(gateway.enabled
+            ? [
+                  {
+                      path: ["gateway", "releaseName"],
+                      name: gateway.releaseName,
+                      namespace: gateway.namespace,
+                  },
+              ]
+            : []),
+        {
+            path: ["kiali", "operator", "releaseName"],
+            name: kiali.operator.releaseName,
+            namespace: kiali.namespace,
+        },
+    ];
+    releases.forEach(({ path, name, namespace }, index) => {
+        const first = releases.findIndex((r) => r.namespace === namespace && r.name === name);
+        if (first !== index) {
+            ctx.addIssue({
+                code: "custom",
+                path,
+                input: name,
+                message: `a release name that ${configPath(releases[first].path)} does not use in namespace ${namespace} too`,
+            });
+        }
+    });
+}
+
+/** `picluster-mesh:istio.releases.base`, for messages. */
+function configPath(path: PropertyKey[]): string {
+    return `${PROJECT}:${path.map(String).join(".")}`;
+}
+
+export const stackConfigSchema = z
+    .strictObject(sections)
+    .superRefine(checkMeshAgainstIstio)
+    .superRefine(checkNamespacesAndReleases);
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 export type CiliumConfig = StackConfig["cilium"];

@@ -1,10 +1,10 @@
 // Reads a Pulumi stack settings file and plans the program (index.ts) with its config.
-import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT } from "../config/schema";
 import { isRecord } from "../policies/core";
 import { isConfigErrorMessage } from "../config/load";
+import { readInputFile } from "./inputFile";
 import { PROJECT_ROOT } from "./project";
 import {
     ConfigTooLargeError,
@@ -27,9 +27,29 @@ export interface StackSettings {
     secretKeys: string[];
 }
 
+/** What the Pulumi CLI allows in a stack name (an organization and project may precede it). */
+const STACK_NAME = /^([A-Za-z0-9_.-]+\/){0,2}[A-Za-z0-9_.-]{1,100}$/;
+
+/** A stack name the CLI would refuse; the message is one line. */
+export class StackNameError extends Error {
+    constructor(stack: string) {
+        super(
+            `${JSON.stringify(stack.slice(0, 60))} is not a stack name: use letters, digits, '-', '_' and '.'`,
+        );
+        this.name = "StackNameError";
+    }
+}
+
 /** The path of `Pulumi.<stack>.yaml` in the project root. */
 export function stackFilePath(stack: string): string {
-    return path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+    // The file holds the last part only (pulumi.com: "Pulumi.<stack name>.yaml"); no part may be
+    // dots alone, which the CLI refuses and which would read like a path.
+    const parts = stack.split("/");
+    const name = parts[parts.length - 1];
+    if (!STACK_NAME.test(stack) || parts.some((part) => /^\.+$/.test(part))) {
+        throw new StackNameError(stack);
+    }
+    return path.join(PROJECT_ROOT, `Pulumi.${name}.yaml`);
 }
 
 /** The top-level keys of a stack settings file (pulumi.com "Stack settings file reference"). */
@@ -54,7 +74,7 @@ export class StackFileError extends Error {
  * {@link StackFileError} when it is not valid YAML or not a stack settings file.
  */
 export function readStackFile(file: string): StackSettings {
-    const text = fs.readFileSync(file, "utf8");
+    const text = readInputFile(file);
     let document: unknown;
     try {
         document = parse(text) ?? {};
@@ -124,6 +144,8 @@ export interface PlanStackOptions {
     stackFile?: string;
     /** Changes the stack's config before the program runs (tests use it for variants). */
     edit?: (config: Record<string, unknown>) => void;
+    /** Config set as `pulumi config set --secret` would (full keys), on top of the file's. */
+    secrets?: Readonly<Record<string, string>>;
     /**
      * Run the program in this process against the same recording monitor, instead of launching
      * it as the language host does: for tests that plan many variants.
@@ -160,18 +182,20 @@ export async function planStack(options: PlanStackOptions = {}): Promise<Plan> {
     const settings = readStackFile(options.stackFile ?? stackFilePath(stack));
     const config = structuredClone(settings.config);
     options.edit?.(config);
+    Object.assign(config, options.secrets);
+    const secretKeys = [...settings.secretKeys, ...Object.keys(options.secrets ?? {})];
     if (options.inProcess) {
         // index.ts exports the program as a function: each plan calls it against a fresh runtime.
         const program = require("../index") as () => unknown;
         return planProgram({
             stack,
             config: serializeConfig(config),
-            secretKeys: settings.secretKeys,
+            secretKeys,
             program,
         });
     }
     const run = await runProgram({
-        ...monitorOptions(stack, serializeConfig(config), settings.secretKeys),
+        ...monitorOptions(stack, serializeConfig(config), secretKeys),
         programDirectory: PROJECT_ROOT,
         entryPoint: COMPILED_PROGRAM,
         // Stack captures for every promise are what the child spends most of its time on; the

@@ -50,8 +50,9 @@ export async function main(argv: string[]): Promise<number> {
             console.error(`mesh-lint: invalid policy config: ${error.message}`);
             return EXIT_UNUSABLE;
         }
-        if ((error as NodeJS.ErrnoException).code) {
-            console.error(`mesh-lint: cannot read ${values["policy-config"]}`);
+        const { InputFileError } = await import("../harness/inputFile");
+        if (error instanceof InputFileError) {
+            console.error(`mesh-lint: ${error.message}`);
             return EXIT_UNUSABLE;
         }
         throw error;

@@ -131,7 +131,9 @@ export async function main(argv: string[]): Promise<number> {
     };
     const { PolicyConfigError, readPolicyConfigFile, runPolicies } =
         await import("../harness/engine");
-    const { planStack, ProgramError, StackFileError } = await import("../harness/stack");
+    const { planStack, ProgramError, StackFileError, StackNameError } =
+        await import("../harness/stack");
+    const { InputFileError } = await import("../harness/inputFile");
     const { hasMandatory } = await import("../policies/core");
     let plan: Plan;
     let policies: PolicyRun;
@@ -147,16 +149,16 @@ export async function main(argv: string[]): Promise<number> {
             console.error(error.badConfig ? error.message : `plan: ${error.message}`);
             return error.badConfig ? EXIT_USAGE : EXIT_FAILED;
         }
-        if (error instanceof StackFileError) {
+        if (
+            error instanceof StackFileError ||
+            error instanceof StackNameError ||
+            error instanceof InputFileError
+        ) {
             console.error(`plan: ${error.message}`);
             return EXIT_USAGE;
         }
         if (error instanceof PolicyConfigError) {
             console.error(`plan: invalid policy config: ${error.message}`);
-            return EXIT_USAGE;
-        }
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-            console.error(`plan: cannot read ${(error as NodeJS.ErrnoException).path}`);
             return EXIT_USAGE;
         }
         throw error;

@@ -66,8 +66,11 @@ export const REFERENCE_STACK = path.join(__dirname, "fixtures", "stacks", "Pulum
  * process against the recording monitor (test/picluster.spec.ts shows that launching the program
  * as the Pulumi CLI does plans the same).
  */
-export function planReference(edit?: PlanStackOptions["edit"]): Promise<Plan> {
-    return planStack({ stackFile: REFERENCE_STACK, edit, inProcess: true });
+export function planReference(
+    edit?: PlanStackOptions["edit"],
+    secrets?: PlanStackOptions["secrets"],
+): Promise<Plan> {
+    return planStack({ stackFile: REFERENCE_STACK, edit, secrets, inProcess: true });
 }
 
 /** The reference stack's config without the project prefix, as parseStackConfig takes it. */

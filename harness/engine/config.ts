@@ -2,7 +2,7 @@
 // schema defaults, then the user's `--policy-pack-config` (an "all" key sets every level),
 // validated against each policy's schema.
 import { EnforcementLevel } from "@pulumi/policy";
-import * as fs from "fs";
+import { readInputFile } from "../inputFile";
 import { z } from "zod";
 import { PACK_NAME } from "../../policies/policies";
 import { isRecord } from "../../policies/core";
@@ -109,10 +109,23 @@ export function reconcileConfig(
  * for text that is not JSON; a file that cannot be read throws the system's error.
  */
 export function readPolicyConfigFile(file: string): PolicyPackConfig {
-    const text = fs.readFileSync(file, "utf8");
+    const text = readInputFile(file);
+    let config: unknown;
     try {
-        return text.trim() === "" ? {} : JSON.parse(text);
+        config = text.trim() === "" ? {} : JSON.parse(text);
     } catch (error) {
         throw new PolicyConfigError(`${file}: ${(error as Error).message}`);
     }
+    // The CLI unmarshals into map[string]interface{}: anything else is refused.
+    if (!isRecord(config)) {
+        throw new PolicyConfigError(`${file}: the top level must be a JSON object of policy names`);
+    }
+    for (const [name, value] of Object.entries(config)) {
+        if (typeof value !== "string" && !isRecord(value)) {
+            throw new PolicyConfigError(
+                `${file}: ${JSON.stringify(name)} must be an enforcement level or an object of settings, not ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+            );
+        }
+    }
+    return config as PolicyPackConfig;
 }

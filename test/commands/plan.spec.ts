@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { planProgram } from "../../harness/runtime/plan";
@@ -90,10 +91,81 @@ describe("the offline plan command", function () {
     it("exits 2 on a stack file that does not exist and on an unknown option", async () => {
         const missing = await runCommand(main, ["--stack", "nosuchstack"]);
         expect(missing.code).to.equal(2);
-        expect(missing.stderr).to.equal(`plan: cannot read ${stackFilePath("nosuchstack")}`);
+        expect(missing.stderr).to.equal(`plan: ${stackFilePath("nosuchstack")} does not exist`);
         const unknown = await runCommand(main, ["--stak", "picluster"]);
         expect(unknown.code).to.equal(2);
         expect(unknown.stderr).to.match(/^plan: Unknown option '--stak'/);
+    });
+
+    it("refuses a directory, a FIFO, a device and an oversized file as --stack-file or --policy-config, without reading them", async () => {
+        const root = writeTree({ "big.yaml": `# ${"x".repeat(1024 * 1024)}\n` });
+        const fifo = path.join(root, "pipe.yaml");
+        spawnSync("mkfifo", [fifo]);
+        const refusal = async (option: string, file: string) => {
+            const { code, stdout, stderr } = await runCommand(main, [option, file]);
+            expect([code, stdout], file).to.deep.equal([2, ""]);
+            return stderr;
+        };
+        for (const option of ["--stack-file", "--policy-config"]) {
+            expect(await refusal(option, root)).to.equal(
+                `plan: ${root} is a directory; give a file`,
+            );
+            expect(await refusal(option, "/dev/zero")).to.equal(
+                "plan: /dev/zero is not a regular file; give a file",
+            );
+            expect(await refusal(option, path.join(root, "big.yaml"))).to.equal(
+                `plan: ${path.join(root, "big.yaml")} has 1048579 bytes, more than the 1048576 an input file may have`,
+            );
+            if (fs.existsSync(fifo)) {
+                expect(await refusal(option, fifo)).to.equal(
+                    `plan: ${fifo} is not a regular file; give a file`,
+                );
+            }
+        }
+    });
+
+    it("refuses stack names the Pulumi CLI refuses, which could also point outside the project", async () => {
+        for (const stack of ["a::b", "../../x", ".."]) {
+            const { code, stderr } = await runCommand(main, ["--stack", stack]);
+            expect([code, stderr], stack).to.deep.equal([
+                2,
+                `plan: ${JSON.stringify(stack)} is not a stack name: use letters, digits, '-', '_' and '.'`,
+            ]);
+        }
+    });
+
+    it("refuses a policy config that is not an object of levels and settings, as the CLI does", async () => {
+        const root = writeTree({
+            "list.json": "[]",
+            "number.json": '{"all": 5}',
+            "null.json": "null",
+        });
+        const refusal = async (name: string) =>
+            (await runCommand(main, ["--policy-config", path.join(root, name)])).stderr;
+        expect(await refusal("list.json")).to.equal(
+            `plan: invalid policy config: ${path.join(root, "list.json")}: the top level must be a JSON object of policy names`,
+        );
+        expect(await refusal("null.json")).to.equal(
+            `plan: invalid policy config: ${path.join(root, "null.json")}: the top level must be a JSON object of policy names`,
+        );
+        expect(await refusal("number.json")).to.equal(
+            `plan: invalid policy config: ${path.join(root, "number.json")}: "all" must be an enforcement level or an object of settings, not number`,
+        );
+    });
+
+    it("refuses credentials stored in plaintext in the stack file", async () => {
+        const text = fs.readFileSync(REFERENCE_STACK, "utf8");
+        const root = writeTree({
+            "Pulumi.plain.yaml": `${text.trimEnd()}\n    picluster-mesh:vaultToken: hvs.CAESIJ0123456789abcdefghij\n`,
+        });
+        const { code, stdout, stderr } = await runCommand(main, [
+            "--stack-file",
+            path.join(root, "Pulumi.plain.yaml"),
+        ]);
+        expect([code, stdout]).to.deep.equal([2, ""]);
+        expect(stderr).to.equal(
+            "Invalid config picluster-mesh:vaultToken: stored in plaintext in the stack file; set it with `pulumi config set --secret picluster-mesh:vaultToken`.",
+        );
     });
 
     it("exits 2 with one line on a stack file that is not valid YAML", async () => {

@@ -67,7 +67,7 @@ describe("stack config", () => {
         [
             "a chart repository without a scheme",
             { ...minimal, cilium: { repository: "quay.io/cilium" } },
-            'Invalid config picluster-mesh:cilium.repository = "quay.io/cilium": expected a chart repository URL (https://… or oci://…).',
+            'Invalid config picluster-mesh:cilium.repository = "quay.io/cilium": expected a chart repository URL (https://… or oci://…) without credentials in it.',
         ],
         [
             "an unpinned Istio version",
@@ -101,13 +101,47 @@ describe("stack config", () => {
         ],
         [
             "kubeconfig contents instead of a path",
-            { ...minimal, kubernetes: { kubeconfig: "apiVersion: v1\nkind: Config\n" } },
-            'Invalid config picluster-mesh:kubernetes.kubeconfig = "apiVersion: v1\\nkind: Config\\n": expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).',
+            {
+                ...minimal,
+                kubernetes: {
+                    kubeconfig:
+                        "apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTi\n",
+                },
+            },
+            "Invalid config picluster-mesh:kubernetes.kubeconfig = (a value that may hold a credential, not shown): expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).",
         ],
         [
             "a one-line JSON kubeconfig instead of a path",
             { ...minimal, kubernetes: { kubeconfig: '{"apiVersion":"v1"}' } },
-            'Invalid config picluster-mesh:kubernetes.kubeconfig = "{\\"apiVersion\\":\\"v1\\"}": expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).',
+            "Invalid config picluster-mesh:kubernetes.kubeconfig = (a value that may hold a credential, not shown): expected a kubeconfig file path (keep credentials out of the stack file; or set KUBECONFIG).",
+        ],
+        [
+            "a Vault address with credentials in it",
+            {
+                ...minimal,
+                identity: { vault: { address: "https://root:hunter2@vault.example.com" } },
+            },
+            "Invalid config picluster-mesh:identity.vault.address = (a value that may hold a credential, not shown): expected an http:// or https:// URL without credentials in it.",
+        ],
+        [
+            "a value too long to echo",
+            { ...minimal, cilium: { namespace: "a-very-long-namespace-name-".repeat(3) } },
+            "Invalid config picluster-mesh:cilium.namespace = \"a-very-long-namespace-name-a-very-long-namespace-name-a-ve…: expected a Kubernetes name: at most 63 lower-case letters, digits and '-'.",
+        ],
+        [
+            "a 64-character namespace",
+            { ...minimal, kiali: { namespace: "n".repeat(64) } },
+            `Invalid config picluster-mesh:kiali.namespace = "${"n".repeat(58)}…: expected a Kubernetes name: at most 63 lower-case letters, digits and '-'.`,
+        ],
+        [
+            "a namespace of the cluster's own to create",
+            { ...minimal, mesh: { namespaces: [{ name: "kube-system", create: true }] } },
+            'Invalid config picluster-mesh:mesh.namespaces[0].name = "kube-system": expected a namespace the program may create: kube-system is the cluster\'s own (label it with create: false, or set createNamespace: false).',
+        ],
+        [
+            "two releases with one name in one namespace",
+            { ...minimal, istio: { releases: { cni: "istio-base" } } },
+            'Invalid config picluster-mesh:istio.releases.cni = "istio-base": expected a release name that picluster-mesh:istio.releases.base does not use in namespace istio-system too.',
         ],
         [
             "a misspelt key inside a section",

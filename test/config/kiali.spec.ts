@@ -128,7 +128,7 @@ describe("Kiali config", () => {
         [
             "a Vault address without a scheme",
             { ...minimal, identity: { vault: { address: "vault.example.com:8200" } } },
-            'Invalid config picluster-mesh:identity.vault.address = "vault.example.com:8200": expected an http:// or https:// URL.',
+            'Invalid config picluster-mesh:identity.vault.address = "vault.example.com:8200": expected an http:// or https:// URL without credentials in it.',
         ],
     ];
     itRejectsEach(badValues);

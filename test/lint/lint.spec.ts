@@ -324,7 +324,7 @@ spec:
         ]);
         expect(await run(path.join(dir, "missing.json"))).to.deep.equal([
             2,
-            `mesh-lint: cannot read ${path.join(dir, "missing.json")}`,
+            `mesh-lint: ${path.join(dir, "missing.json")} does not exist`,
         ]);
     });
 

@@ -150,9 +150,9 @@ describe("Kiali in the reference stack", () => {
 
 describe("Kiali's sign-in strategies", () => {
     it("passes the Vault token and Keycloak client secret from secret config to the providers, masked", async () => {
-        const plan = await planReference((config) => {
-            config[`${PROJECT}:vaultToken`] = "hvs.vault-token-value";
-            config[`${PROJECT}:keycloakClientSecret`] = "keycloak-secret-value";
+        const plan = await planReference(undefined, {
+            [`${PROJECT}:vaultToken`]: "hvs.vault-token-value",
+            [`${PROJECT}:keycloakClientSecret`]: "keycloak-secret-value",
         });
         expect(inputsOf(resourceNamed(plan, "vault")).token).to.equal("[secret]");
         expect(inputsOf(resourceNamed(plan, "keycloak")).clientSecret).to.equal("[secret]");
