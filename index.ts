@@ -30,14 +30,18 @@ export = () => {
         opts,
     );
 
-    // Vault and Keycloak are contacted only by a stack that signs in to Kiali with OpenID.
+    // Vault and Keycloak are contacted only by a stack that installs Kiali and signs in to it
+    // with OpenID.
+    const kialiConfig = config.kiali;
     const identity =
-        config.kiali.auth.strategy === "openid"
+        kialiConfig.enabled && kialiConfig.auth.strategy === "openid"
             ? identityProviders(from.identityProvidersArgs(config))
             : undefined;
-    const kiali = new Kiali("kiali", from.kialiArgs(config), {
-        providers: [kubernetes, ...(identity ? [identity.vault, identity.keycloak] : [])],
-    });
+    const kiali = kialiConfig.enabled
+        ? new Kiali("kiali", from.kialiArgs(config), {
+              providers: [kubernetes, ...(identity ? [identity.vault, identity.keycloak] : [])],
+          })
+        : undefined;
 
     const meshNamespaces = new MeshNamespaces(
         "mesh",
@@ -68,8 +72,8 @@ export = () => {
         istioNamespace: istio.namespace,
         /** The ingress gateway's namespace, when the gateway is enabled. */
         gatewayNamespace: gateway?.namespace,
-        /** The Kiali console. */
-        kialiUrl: kiali.url,
+        /** The Kiali console, when Kiali is enabled. */
+        kialiUrl: kiali?.url,
         /** Each mesh namespace's effective mTLS mode and exceptions (the mesh configuration table). */
         mesh: meshNamespaces.summary,
         /** The bookinfo sample's product page, when the sample is enabled. */

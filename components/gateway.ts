@@ -4,7 +4,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { mergeValues } from "../policies/core";
 import { ChartSource, helmRelease } from "./helm";
 import { componentNamespace } from "./namespace";
-import { rootNamespaceValues } from "./istio";
 
 /** Arguments of {@link IstioGateway}. */
 export interface IstioGatewayArgs {
@@ -13,8 +12,6 @@ export interface IstioGatewayArgs {
     /** Helm release name; the chart names its Deployment and Service after it. */
     readonly releaseName: string;
     readonly source: ChartSource;
-    /** Istio's root namespace, which the chart must be pointed at unless it is `istio-system`. */
-    readonly rootNamespace: string;
     /** Cilium LB-IPAM address for the gateway's LoadBalancer Service. */
     readonly loadBalancerIP?: string;
     /** Extra chart values, merged under the values this component requires. */
@@ -54,10 +51,9 @@ export class IstioGateway extends pulumi.ComponentResource {
                 releaseName: args.releaseName,
                 namespace: this.namespace,
                 source: args.source,
-                values: gatewayValues(
-                    args.loadBalancerIP,
-                    mergeValues(args.values, rootNamespaceValues(args.rootNamespace, "gateway")),
-                ),
+                // The chart reads no root namespace: the gateway's proxy, which istiod injects,
+                // finds istiod through istiod's own values.
+                values: gatewayValues(args.loadBalancerIP, args.values),
             },
             { parent: this, dependsOn: [args.istiod] },
         );

@@ -58,9 +58,11 @@ export interface IstioAmbientArgs {
 }
 
 /**
- * Values that point a chart at a root namespace other than `istio-system`, which every Istio
- * chart assumes (to find istiod, and as meshConfig's root namespace). Empty for the default, so
- * that the Pi Cluster's values stay exactly the repository's.
+ * Values that point a chart at a root namespace other than `istio-system`, for the charts that
+ * read one (policies/upstream/charts at 1.30.3). Empty for the default, so that the Pi Cluster's
+ * values stay exactly the repository's, and for cni and gateway, which read no root namespace:
+ * the gateway's injected proxy finds istiod through istiod's own `global.istioNamespace`
+ * (istio-discovery files/kube-gateway.yaml).
  */
 export function rootNamespaceValues(namespace: string, chart: IstioChart): Values {
     if (namespace === DEFAULT_ROOT_NAMESPACE) {
@@ -68,15 +70,20 @@ export function rootNamespaceValues(namespace: string, chart: IstioChart): Value
     }
     switch (chart) {
         case "ztunnel":
-            // The ztunnel chart has no `global` section; it reads a top-level key.
+            // ztunnel builds istiod's address from its top-level `istioNamespace` (templates/
+            // daemonset.yaml). Its zzz_profile.yaml flattens `global.*` onto the top level, so
+            // `global.istioNamespace` would work too, but a top-level key wins over a flattened one.
             return { istioNamespace: namespace };
         case "istiod":
             return {
                 global: { istioNamespace: namespace },
                 meshConfig: { rootNamespace: namespace },
             };
-        default:
+        case "base":
             return { global: { istioNamespace: namespace } };
+        case "cni":
+        case "gateway":
+            return {};
     }
 }
 

@@ -32,10 +32,12 @@ export type KialiAuth =
           readonly secretRotation: string;
       };
 
-/** What the Kiali CR's spec is built from. */
+/**
+ * What the Kiali CR's spec is built from. No Istio namespace: Kiali 2.30 finds every istiod by
+ * its `app=istiod` label and takes the root namespace from its MeshConfig, and the CR's
+ * `istio_namespace` is deprecated and ignored since 2.11 (the CRD says so).
+ */
 export interface KialiSpecSettings {
-    /** Istio's root namespace. */
-    readonly istioNamespace: string;
     /** Kiali's public host name, e.g. kiali.example.com. */
     readonly webFqdn: string;
     readonly logLevel: string;
@@ -100,7 +102,6 @@ export function operatorValues(user: Record<string, unknown> = {}): Record<strin
 export function kialiSpec(settings: KialiSpecSettings) {
     const auth = settings.auth;
     return {
-        istio_namespace: settings.istioNamespace,
         server: {
             web_fqdn: settings.webFqdn,
             // The CRD types web_port as a string; a number is rejected.

@@ -33,47 +33,83 @@ export const identitySchema = z
     .strictObject({
         vault: z
             .strictObject({
-                /** Vault's address; the provider reads VAULT_ADDR when unset. */
-                address: httpUrl.optional(),
+                address: httpUrl
+                    .optional()
+                    .describe("Vault's address; the provider reads VAULT_ADDR when unset."),
             })
             .prefault({}),
         keycloak: z
             .strictObject({
-                /** Keycloak's base URL (before /admin); the provider reads KEYCLOAK_URL when unset. */
-                url: httpUrl.optional(),
-                /** Realm of the client Pulumi logs in with; KEYCLOAK_REALM, else master, when unset. */
-                realm: keycloakName.optional(),
-                /** Client Pulumi logs in with; the provider reads KEYCLOAK_CLIENT_ID when unset. */
-                clientId: keycloakName.optional(),
+                url: httpUrl
+                    .optional()
+                    .describe(
+                        "Keycloak's base URL (before /admin); the provider reads KEYCLOAK_URL when unset.",
+                    ),
+                realm: keycloakName
+                    .optional()
+                    .describe(
+                        "Realm of the client Pulumi logs in with; KEYCLOAK_REALM, else master, when unset.",
+                    ),
+                clientId: keycloakName
+                    .optional()
+                    .describe(
+                        "Client Pulumi logs in with (client-credentials grant); the provider reads KEYCLOAK_CLIENT_ID when unset.",
+                    ),
             })
             .prefault({}),
     })
-    .prefault({});
+    .prefault({})
+    .describe(
+        "Where Vault and Keycloak are, for the providers that write Kiali's OpenID client (only with Kiali enabled and signing in with openid). Credentials are the secret keys vaultToken and keycloakClientSecret, or the providers' environment variables.",
+    );
 
 const openidSchema = z
     .strictObject({
-        /** The Keycloak realm that holds Kiali's client. */
-        realm: keycloakName.default("picluster"),
-        clientId: keycloakName.default("kiali"),
-        /** https://iam.<domain>/realms/<realm> when unset. */
-        issuerUri: httpsUrl.optional(),
-        /** Every signed-in user may see every namespace (Kiali's openid RBAC off). */
-        disableRbac: z.boolean().default(true),
-        /** Kiali uses the authorization code flow only; these stay off unless asked for. */
-        implicitFlow: z.boolean().default(false),
-        directAccessGrants: z.boolean().default(false),
-        /** Change it to generate a new client secret; Vault and Keycloak get it together. */
-        rotation: rotation.default("1"),
-        /** Where the client secret is written. The mount must be the secret store's path. */
+        realm: keycloakName
+            .default("picluster")
+            .describe("The Keycloak realm that holds Kiali's client."),
+        clientId: keycloakName.default("kiali").describe("Kiali's client id in Keycloak."),
+        issuerUri: httpsUrl
+            .optional()
+            .describe(
+                "The issuer, https:// and ending in /realms/<realm>; https://iam.<domain>/realms/<realm> when unset.",
+            ),
+        disableRbac: z
+            .boolean()
+            .default(true)
+            .describe("Every signed-in user sees every namespace (Kiali's OpenID RBAC off)."),
+        // Kiali uses the authorization code flow only; these stay off unless asked for.
+        implicitFlow: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Allow the implicit flow, which returns tokens in the browser's URL; Kiali does not need it.",
+            ),
+        directAccessGrants: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Allow direct access grants, which swap a user's password for tokens past the login page; Kiali does not need them.",
+            ),
+        rotation: rotation.default("1").meta({
+            description:
+                "A label: change it to generate a new client secret; Vault and Keycloak get it together and Kiali restarts.",
+            // What a stack may write: YAML reads `rotation: 2` as a number, which means "2".
+            type: ["string", "number"],
+        }),
         vault: z
             .strictObject({
-                mount: vaultPath.default("secret"),
-                path: vaultPath.default("kiali/oauth2"),
-                key: vaultKey.default("client-secret"),
+                mount: vaultPath
+                    .default("secret")
+                    .describe("The KV v2 mount: the ClusterSecretStore's path."),
+                path: vaultPath.default("kiali/oauth2").describe("The secret's path."),
+                key: vaultKey.default("client-secret").describe("The key inside the secret."),
             })
-            .prefault({}),
-        /** The ClusterSecretStore External Secrets reads Vault through. */
-        secretStore: k8sName.default("vault-backend"),
+            .prefault({})
+            .describe("Where the client secret is written in Vault."),
+        secretStore: k8sName
+            .default("vault-backend")
+            .describe("The ClusterSecretStore External Secrets reads Vault through."),
     })
     .superRefine((openid, ctx) => {
         const suffix = `/realms/${openid.realm}`;
@@ -99,9 +135,14 @@ const openidDefaults = openidSchema.parse({});
  */
 const authSchema = z
     .strictObject({
-        /** `openid` (Keycloak sign-in) unless a stack asks for `anonymous` explicitly. */
-        strategy: z.enum(["openid", "anonymous"]).default("openid"),
-        openid: openidSchema.prefault({}),
+        // `openid` unless a stack asks for `anonymous` explicitly.
+        strategy: z
+            .enum(["openid", "anonymous"])
+            .default("openid")
+            .describe(
+                "openid: sign in through Keycloak; the stack writes the client secret to Vault, registers the Keycloak client and reads the secret back through External Secrets. anonymous: no sign-in and none of those (a local cluster only: the policy pack's PMX050 refuses it unless its allowAnonymous is set).",
+            ),
+        openid: openidSchema.prefault({}).describe("Kiali's OpenID client."),
     })
     .superRefine((auth, ctx) => {
         const changed = Object.entries(auth.openid).filter(
@@ -116,36 +157,70 @@ const authSchema = z
             });
         }
     })
-    .prefault({});
+    .prefault({})
+    .describe("How people sign in to Kiali.");
 
 export const kialiSchema = z
     .strictObject({
-        namespace: k8sName.default("kiali"),
-        /** Create the namespace; false when it exists already and belongs to another owner. */
-        createNamespace: z.boolean().default(true),
-        /** Kiali's public host is <subdomain>.<domain>. */
-        subdomain: k8sName.default("kiali"),
+        enabled: z
+            .boolean()
+            .default(false)
+            .describe(
+                "Install Kiali: the kiali-operator release, the Kiali CR and the HTTPRoute kiali-console (with openid sign-in, also its client in Keycloak, Vault and External Secrets).",
+            ),
+        namespace: k8sName.default("kiali").describe("Namespace of the operator and Kiali."),
+        createNamespace: z
+            .boolean()
+            .default(true)
+            .describe(
+                "Create the namespace; false when it exists already and belongs to another owner.",
+            ),
+        subdomain: k8sName
+            .default("kiali")
+            .describe("Kiali is served at https://<subdomain>.<domain>."),
         operator: z
             .strictObject({
-                chart: z.string().min(1, "a chart name").default("kiali-operator"),
-                repository: chartRepository.default("https://kiali.org/helm-charts"),
-                version: chartVersion.default("2.30.0"),
-                releaseName: k8sName.default("kiali-operator"),
-                /** Extra operator chart values; `cr.create` stays false whatever they say. */
-                values: helmValues.default({}),
+                chart: z
+                    .string()
+                    .min(1, "a chart name")
+                    .default("kiali-operator")
+                    .describe("The operator's chart name."),
+                repository: chartRepository
+                    .default("https://kiali.org/helm-charts")
+                    .describe("The operator's chart repository."),
+                version: chartVersion
+                    .default("2.30.0")
+                    .describe("The operator's chart version, pinned."),
+                releaseName: k8sName
+                    .default("kiali-operator")
+                    .describe("Helm release name of the operator."),
+                values: helmValues
+                    .default({})
+                    .describe(
+                        "Extra operator chart values; cr.create stays false whatever they say (the CR is its own resource).",
+                    ),
             })
-            .prefault({}),
-        logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
-        /** The Gateway API Gateway the console's HTTPRoute attaches to. */
+            .prefault({})
+            .describe("The Kiali operator's chart."),
+        logLevel: z
+            .enum(["trace", "debug", "info", "warn", "error", "fatal"])
+            .default("info")
+            .describe("Kiali's log level."),
         route: z
             .strictObject({
-                gateway: k8sName.default("public-gateway"),
-                gatewayNamespace: k8sName.default("envoy-gateway-system"),
+                gateway: k8sName
+                    .default("public-gateway")
+                    .describe("The Gateway API Gateway the HTTPRoute kiali-console attaches to."),
+                gatewayNamespace: k8sName
+                    .default("envoy-gateway-system")
+                    .describe("The Gateway's namespace."),
             })
-            .prefault({}),
+            .prefault({})
+            .describe("The console's HTTPRoute."),
         auth: authSchema,
     })
-    .prefault({});
+    .prefault({})
+    .describe("Kiali, the mesh's console.");
 
 export type IdentityConfig = z.output<typeof identitySchema>;
 export type KialiConfig = z.output<typeof kialiSchema>;

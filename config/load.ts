@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PROJECT, secretKeys, stackConfigSchema, StackConfig } from "./schema";
+import { unstatedSwitch } from "./switches";
 
 /**
  * A bad stack config value. It is a `RunError`, so `pulumi up` prints only the message, with no
@@ -25,6 +26,12 @@ export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
     if (!result.success) {
         throw new ConfigError(describeIssue(result.error.issues[0]));
+    }
+    const unstated = unstatedSwitch(raw);
+    if (unstated) {
+        throw new ConfigError(
+            `Invalid config ${configKey([...unstated.path])} is missing: expected ${unstated.message}.`,
+        );
     }
     return result.data;
 }

@@ -13,6 +13,7 @@ export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
 
 const mtlsMode = z.enum(MTLS_MODES);
 const client = z.enum(Object.keys(MESH_CLIENTS) as [MeshClient, ...MeshClient[]]);
+const clientsText = Object.keys(MESH_CLIENTS).join(", ");
 
 const reasonText = "a reason naming the client outside the mesh";
 const reason = z.string({ error: reasonText }).regex(/\S/, reasonText);
@@ -49,10 +50,13 @@ const selectorText =
 /** One port of an exception and the mode it gets. */
 const exceptionPort = z
     .strictObject({
-        port,
-        mode: mtlsMode,
-        /** Who calls this port from outside the mesh; required when the port is PERMISSIVE. */
-        client: client.optional(),
+        port: port.describe("The workloads' port (the container port, not the Service's)."),
+        mode: mtlsMode.describe("The port's mode."),
+        client: client
+            .optional()
+            .describe(
+                `Who calls this port from outside the mesh (${clientsText}); required when the port is PERMISSIVE.`,
+            ),
     })
     .superRefine((entry, ctx) => {
         if (entry.mode === "PERMISSIVE" && entry.client === undefined) {
@@ -68,12 +72,17 @@ const exceptionPort = z
 /** A workload-selected PeerAuthentication with port-level modes. */
 const exception = z
     .strictObject({
-        /** The PeerAuthentication's name. */
-        name: k8sName,
-        /** Pod labels (matchLabels) of the workloads the exception applies to. */
-        selector: labels(selectorText).refine((map) => Object.keys(map).length > 0, selectorText),
-        ports: z.array(exceptionPort).min(1, "at least one port"),
-        reason,
+        name: k8sName.describe("The PeerAuthentication's name."),
+        selector: labels(selectorText)
+            .refine((map) => Object.keys(map).length > 0, selectorText)
+            .describe(
+                "Pod labels (matchLabels) of the workloads the exception applies to; never empty.",
+            ),
+        ports: z
+            .array(exceptionPort)
+            .min(1, "at least one port")
+            .describe("The ports and their modes."),
+        reason: reason.describe("Why these workloads need the exception."),
     })
     .superRefine((entry, ctx) => {
         reportRepeats(
@@ -86,29 +95,57 @@ const exception = z
 
 /** An additive NetworkPolicy that lets ztunnel reach pods other NetworkPolicies hold. */
 const networkPolicy = z.strictObject({
-    name: k8sName,
-    /** Pods the policy selects (matchLabels); all pods of the namespace when empty. */
-    podSelector: labels("a map of pod labels such as {app: keycloak}").default({}),
-    /** Application ports ztunnel must reach directly (Keycloak's JGroups 7800 and 57800). */
-    ztunnelPorts: z.array(port).default([]),
-    /** Also allow the kubelet's probes, which ambient mode SNATs to 169.254.7.127. */
-    allowKubeletProbes: z.boolean().default(false),
+    name: k8sName.describe("The NetworkPolicy's name."),
+    podSelector: labels("a map of pod labels such as {app: keycloak}")
+        .default({})
+        .describe("Pods the policy selects (matchLabels); every pod of the namespace when empty."),
+    ztunnelPorts: z
+        .array(port)
+        .default([])
+        .describe(
+            "Application ports ztunnel must reach directly, from ztunnel's pods (Keycloak's JGroups 7800 and 57800).",
+        ),
+    allowKubeletProbes: z
+        .boolean()
+        .default(false)
+        .describe("Also admit the kubelet's probes, which ambient mode SNATs to 169.254.7.127."),
 });
 
 const namespace = z
     .strictObject({
-        name: k8sName,
-        /** Create the Namespace here; otherwise an existing namespace is only labelled. */
-        create: z.boolean().default(false),
-        /** The namespace-wide mode; STRICT is inherited from the mesh-wide default. */
-        mode: mtlsMode.default("STRICT"),
-        /** Name of an explicit namespace-wide PeerAuthentication (always created when set). */
-        policy: k8sName.optional(),
-        /** Required when the namespace is PERMISSIVE: who calls it from outside the mesh. */
-        client: client.optional(),
-        reason: reason.optional(),
-        exceptions: z.array(exception).default([]),
-        networkPolicies: z.array(networkPolicy).default([]),
+        name: k8sName.describe("The namespace."),
+        create: z
+            .boolean()
+            .default(false)
+            .describe(
+                "true: the stack creates and owns the Namespace (with the ambient label). false: it only adds the label istio.io/dataplane-mode=ambient with a server-side apply patch; the namespace must exist, and `pulumi destroy` removes only the label.",
+            ),
+        mode: mtlsMode
+            .default("STRICT")
+            .describe(
+                "The namespace-wide mode: STRICT (inherited from the mesh-wide default) or PERMISSIVE; DISABLE is refused, since ambient mode ignores it.",
+            ),
+        policy: k8sName
+            .optional()
+            .describe(
+                "Name of an explicit namespace-wide PeerAuthentication, always created when set; otherwise one named <namespace>-permissive is created for a PERMISSIVE namespace only.",
+            ),
+        client: client
+            .optional()
+            .describe(
+                `Who calls the namespace from outside the mesh (${clientsText}); required when it is PERMISSIVE.`,
+            ),
+        reason: reason.optional().describe("Why; required when the namespace is PERMISSIVE."),
+        exceptions: z
+            .array(exception)
+            .default([])
+            .describe("Workload-selected PeerAuthentications with port-level modes."),
+        networkPolicies: z
+            .array(networkPolicy)
+            .default([])
+            .describe(
+                "Additive NetworkPolicies (policyTypes Ingress) that let ztunnel in where other NetworkPolicies hold the pods: ports 15008, 15006, 15020 and 15021 from anywhere, ztunnelPorts from ztunnel's pods. None unless listed.",
+            ),
     })
     .superRefine((entry, ctx) => {
         if (entry.mode === "PERMISSIVE") {
@@ -160,7 +197,6 @@ export function namespacePolicyName(entry: {
 
 export const meshSchema = z
     .strictObject({
-        /** The namespaces in the ambient mesh. */
         namespaces: z
             .array(namespace)
             .default([])
@@ -171,32 +207,47 @@ export const meshSchema = z
                     (first) => `a namespace listed once (namespaces[${first}] already lists it)`,
                     ctx,
                 ),
+            )
+            .describe(
+                "The namespaces in the ambient mesh, each listed once; never Istio's root namespace. None unless listed.",
             ),
-        /** Istio's bookinfo sample, for testing the mesh. */
         bookinfo: z
             .strictObject({
-                enabled: z.boolean().default(false),
-                /** A namespace listed above with `create: true`. */
-                namespace: k8sName.default("book-info"),
-                /** Host name of the HTTPRoute; book-info.<domain> when unset. */
+                enabled: z
+                    .boolean()
+                    .default(false)
+                    .describe(
+                        "Deploy Istio's bookinfo sample (its manifests for Istio's version, fetched at deploy time) and the HTTPRoute bookinfo.",
+                    ),
+                namespace: k8sName
+                    .default("book-info")
+                    .describe("Its namespace: one listed in mesh.namespaces with create: true."),
                 hostname: z
                     .string()
                     .regex(
                         /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
                         "a host name such as book-info.example.com",
                     )
-                    .optional(),
-                /** The Gateway the HTTPRoute attaches to (Envoy Gateway's, owned elsewhere). */
+                    .optional()
+                    .describe("Host of the HTTPRoute; book-info.<domain> when unset."),
                 gateway: z
                     .strictObject({
-                        name: k8sName.default("public-gateway"),
-                        namespace: k8sName.default("envoy-gateway-system"),
+                        name: k8sName
+                            .default("public-gateway")
+                            .describe("The Gateway API Gateway the HTTPRoute attaches to."),
+                        namespace: k8sName
+                            .default("envoy-gateway-system")
+                            .describe("The Gateway's namespace."),
                     })
                     .prefault({}),
             })
-            .prefault({}),
+            .prefault({})
+            .describe("Istio's bookinfo sample, to try the mesh."),
     })
     .prefault({})
+    .describe(
+        "The namespaces in the ambient mesh, their mTLS modes and exceptions, the NetworkPolicies that let ztunnel in, and the bookinfo sample.",
+    )
     .superRefine((mesh, ctx) => {
         if (!mesh.bookinfo.enabled) {
             return;

@@ -53,7 +53,7 @@ export function stackFilePath(stack: string): string {
 }
 
 /** The top-level keys of a stack settings file (pulumi.com "Stack settings file reference"). */
-const STACK_FILE_KEYS = [
+export const STACK_FILE_KEYS = [
     "secretsprovider",
     "encryptedkey",
     "encryptionsalt",

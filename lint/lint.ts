@@ -1,9 +1,12 @@
 // mesh-lint: the policy pack's rules over Kubernetes YAML, per cluster, as Flux and kustomize would
 // apply it. The rules, their codes, levels and messages are the pack's own (policies/rules
 // through the core's evaluate); this layer adds the problems files have that a Pulumi plan
-// cannot: YAML that does not parse (YAML001) and builds Flux or kustomize refuse (YAML002).
+// cannot: YAML that does not parse (YAML001), builds Flux or kustomize refuse (YAML002), policies
+// a build moves (YAML003), files that are not text (YAML004) and fields of built-in objects whose
+// type the API server refuses (YAML005). Nothing that was not read passes as clean.
 import {
     CatalogueEntry,
+    describeSubject,
     evaluate,
     finding,
     Finding,
@@ -17,12 +20,44 @@ import {
 } from "../policies/core";
 import { catalogue } from "../policies/catalogue";
 import { rules as packRules } from "../policies/rules";
-import { InputProblem, readYamlInput, YamlInput } from "../policies/adapters/yaml";
+import { InputProblem, ReadLimits, readYamlInput, YamlInput } from "../policies/adapters/yaml";
+import { fieldText, wrongFields } from "./shapes";
 
-/** The lint layer's own codes: YAML that does not parse, a failing build, a moved policy. */
+/**
+ * The lint layer's own codes: YAML that does not parse, a failing build, a moved policy, a file
+ * that is not text, a field of the wrong type.
+ */
 export const YAML_SYNTAX = catalogue.YAML001;
 export const YAML_BUILD = catalogue.YAML002;
 export const YAML_MOVED = catalogue.YAML003;
+export const YAML_ENCODING = catalogue.YAML004;
+export const YAML_FIELD_TYPE = catalogue.YAML005;
+
+/** The fields of built-in objects whose type the API server refuses, one finding each. */
+function fieldTypeFindings(
+    input: YamlInput,
+    objects: readonly KubeObject[],
+    cluster: string | null,
+) {
+    return objects.flatMap((object) =>
+        wrongFields(object).map((wrong) => {
+            const field = fieldText(wrong.path);
+            const found = finding(YAML_FIELD_TYPE, object, "type", {
+                object: describeSubject(object),
+                field,
+                actual: wrong.actual,
+                wanted: wrong.wanted,
+            });
+            const { file, line } = object.source;
+            const fieldLine =
+                file !== undefined && line !== undefined
+                    ? input.fieldLine?.(file, line, wrong.path)
+                    : undefined;
+            const result = ruleFinding(found, YAML_FIELD_TYPE, cluster);
+            return fieldLine === undefined ? result : { ...result, line: fieldLine };
+        }),
+    );
+}
 
 /** Kinds whose namespace decides what they guard: Istio's policies and NetworkPolicies. */
 function isNamespacedPolicy(object: KubeObject): boolean {
@@ -111,11 +146,16 @@ export interface LintOptions {
     readonly config?: Readonly<Record<string, Record<string, unknown>>>;
     /** Per rule name, the level its findings get instead of the catalogue's; disabled rules do not run. */
     readonly levels?: Readonly<Record<string, RuleLevel | "disabled">>;
+    /** How much is read (the size limit of a file). */
+    readonly limits?: ReadLimits;
 }
 
-/** Lints the YAML below the paths. Throws UnusableInputError for an unreadable path. */
+/**
+ * Lints the YAML below the paths. Throws UnusableInputError for an unreadable path, a FIFO or
+ * device, or a file above the size limit.
+ */
 export function lintPaths(paths: readonly string[], options: LintOptions = {}): LintResult {
-    return lintInput(readYamlInput(paths), options);
+    return lintInput(readYamlInput(paths, options.limits), options);
 }
 
 /** Runs the rules over an input already read: each cluster on its own. */
@@ -140,6 +180,7 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
                 ),
             ),
             ...movedPolicies(cluster.inventory.objects, cluster.label),
+            ...fieldTypeFindings(input, cluster.inventory.objects, cluster.label),
         );
         const notApplicable = new Set(evaluation.notApplicable.map(({ code }) => code));
         for (const { code, reason } of evaluation.notApplicable) {
@@ -172,16 +213,21 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
 }
 
 function problemFinding(problem: InputProblem): LintFinding {
-    const entry = problem.syntax ? YAML_SYNTAX : YAML_BUILD;
-    const message = problem.syntax
-        ? renderTemplate(YAML_SYNTAX.messages.syntax, {
-              file: problem.file,
-              error: problem.message,
-          })
-        : renderTemplate(YAML_BUILD.messages.build, {
+    const entry = problem.encoding ? YAML_ENCODING : problem.syntax ? YAML_SYNTAX : YAML_BUILD;
+    const message = problem.encoding
+        ? renderTemplate(YAML_ENCODING.messages.encoding, {
               file: problem.file,
               problem: problem.message,
-          });
+          })
+        : problem.syntax
+          ? renderTemplate(YAML_SYNTAX.messages.syntax, {
+                file: problem.file,
+                error: problem.message,
+            })
+          : renderTemplate(YAML_BUILD.messages.build, {
+                file: problem.file,
+                problem: problem.message,
+            });
     return {
         code: entry.code,
         policy: entry.name,

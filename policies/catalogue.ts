@@ -945,6 +945,101 @@ export const catalogue = defineCatalogue({
             },
         ],
     },
+    // PMX110 to PMX114 judge against policies/upstream, data derived from the pinned charts, CRDs
+    // and istio/api. What silently does nothing (a value Helm ignores, a meshConfig field istiod
+    // drops, a field the API server prunes or the operator ignores) and what Helm, istiod or the
+    // API server refuses is mandatory; what still works (a deprecated field) or cannot be judged
+    // (a version the data does not cover) is advice.
+    PMX110: {
+        name: "helm-value-require-known-path",
+        level: "mandatory",
+        title: "A Helm value the pinned chart does not read",
+        description:
+            "Checks that every value a Helm release of Cilium, Istio or the Kiali operator sets is a path its chart reads at the pinned version (after Istio's profiles, flattened globals and cni. and pilot. aliases), and that every meshConfig field is one istiod's MeshConfig has, since Helm and istiod silently ignore any other key, so a typo or an upstream rename becomes a setting that does nothing; correct the path to the one the chart reads (the message names the nearest), or remove it.",
+        messages: {
+            unknown:
+                "{{release}} sets {{path}}, which {{chart}} does not read, so Helm ignores it; the nearest path the chart reads is {{nearest}}: correct the path or remove the value.",
+            rejected:
+                "{{release}} sets {{path}}, which the values.schema.json of {{chart}} does not allow, so Helm refuses to install the release; the nearest path the chart reads is {{nearest}}: correct the path or remove the value.",
+            forbidden:
+                "{{release}} sets {{path}}, which makes the templates of {{chart}} fail on purpose; remove it and set the values it holds at the top level.",
+            meshConfig:
+                "{{release}} sets {{path}}, a field {{meshConfig}} does not read, so istiod drops it silently; the nearest field it reads is {{nearest}}: correct the field or remove it.",
+        },
+        anchors: [],
+    },
+    PMX111: {
+        name: "helm-value-require-valid-type",
+        level: "mandatory",
+        title: "A Helm value of a type or value the pinned chart does not take",
+        description:
+            "Checks that every value a Helm release of Cilium, Istio or the Kiali operator sets has the type its chart's values.schema.json (or, without one, its default) gives it and is one the chart accepts, and that every meshConfig field has the type istiod's MeshConfig gives it, since Helm refuses values its schema rejects, the templates misread a map for a scalar or any string for true, and istiod refuses a mesh config it cannot parse; set a value of the type the message names.",
+        messages: {
+            schemaType:
+                "{{release}} sets {{path}} to {{value}} ({{actual}}), but the values.schema.json of {{chart}} requires {{expected}}, so Helm refuses to install the release; set {{expected}}.",
+            type: "{{release}} sets {{path}} to {{value}} ({{actual}}), but {{chart}} reads {{expected}} there, so its templates misread the value; set {{expected}}.",
+            enum: "{{release}} sets {{path}} to {{value}}, which {{chart}} does not accept, so the release fails to install; use one of {{allowed}}.",
+            meshConfig:
+                "{{release}} sets {{path}} to {{value}} ({{actual}}), but {{meshConfig}} takes {{expected}} there, so istiod cannot parse the mesh config and refuses it; set {{expected}}.",
+        },
+        anchors: [],
+    },
+    PMX112: {
+        name: "custom-resource-require-valid-schema",
+        level: "mandatory",
+        title: "A custom resource its CRD schema prunes or rejects",
+        description:
+            "Checks that every custom resource of a kind the project creates or judges (Istio's, Gateway API's, External Secrets', Prometheus Operator's, Kiali's, Cilium's and Keycloak's), and the Kiali CR the operator chart writes from cr.spec, fits its CRD's schema at the pinned version: no field the schema lacks (the API server prunes it), none of the wrong type, outside an enum or required and missing (the API server rejects those), and none the CRD marks deprecated and ignored; correct or remove the field the message names.",
+        messages: {
+            field: "{{resource}} sets {{field}}, which the {{crd}} schema of {{data}} does not have, so the API server prunes it and it does nothing; the nearest field is {{nearest}}: correct the field or remove it.",
+            type: "{{resource}} sets {{field}} to {{value}} ({{actual}}), but the {{crd}} schema of {{data}} requires {{expected}}, so the API server rejects the resource; set {{expected}}.",
+            enum: "{{resource}} sets {{field}} to {{value}}, which the {{crd}} schema of {{data}} does not allow, so the API server rejects the resource; use one of {{allowed}}.",
+            required:
+                "{{resource}} lacks {{field}}, which the {{crd}} schema of {{data}} requires, so the API server rejects the resource; set it.",
+            ignored:
+                "{{resource}} sets {{field}}, which the {{crd}} schema of {{data}} marks deprecated and ignored ({{note}}), so it does nothing; remove it.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0106 SchemaValidationError",
+                note: "Istio's kinds only, by istiod's validation rather than the CRD schema",
+            },
+        ],
+    },
+    PMX113: {
+        name: "upstream-data-advise-uncovered-version",
+        level: "advisory",
+        title: "A chart or API version the pinned upstream data does not cover",
+        description:
+            "Checks that every Helm release of Cilium, Istio or the Kiali operator pins a chart version, and every custom resource of a kind the data has uses an API version, that the upstream data in policies/upstream covers, since PMX110 to PMX112 and PMX114 skip what the data does not cover rather than guess; pin a covered version, or refresh the data for the version in use (npm run upstream).",
+        messages: {
+            chart: "{{release}} installs {{chart}} {{version}}, which the upstream data does not cover (it covers {{covered}}), so its values are not checked; pin a covered version, or refresh policies/upstream for {{version}} (npm run upstream).",
+            unpinned:
+                "{{release}} installs {{chart}} with no pinned version, so its values cannot be checked against the chart Helm will pick; pin a version (the upstream data covers {{covered}}).",
+            apiVersion:
+                "{{resource}} uses {{apiVersion}}, which {{data}} does not serve (it serves {{served}}), so the resource is not checked and an API server with that CRD rejects it; use a served version, or refresh policies/upstream for the CRD in use.",
+        },
+        anchors: [],
+    },
+    PMX114: {
+        name: "upstream-advise-deprecated-field",
+        level: "advisory",
+        title: "A deprecated Helm value, meshConfig field or custom-resource field",
+        description:
+            "Checks that no Helm value, meshConfig field or custom-resource field is one its upstream marks deprecated (a chart's values.schema.json, istiod's MeshConfig, a CRD's schema) while still reading it, since a later release drops it; move to the replacement the note names, or remove the field.",
+        messages: {
+            deprecated:
+                "{{resource}} sets {{field}}, which {{data}} marks deprecated ({{note}}); move to its replacement before an upgrade drops it.",
+        },
+        anchors: [
+            {
+                tool: "istioctl",
+                check: "IST0002 Deprecated",
+                note: "istioctl warns of Istio's own deprecated fields only",
+            },
+        ],
+    },
     YAML001: {
         name: "yaml-syntax",
         level: "mandatory",
@@ -975,6 +1070,29 @@ export const catalogue = defineCatalogue({
             "Checks that no build (a kustomization's namespace, a Flux Kustomization's targetNamespace) moves an Istio policy or a NetworkPolicy out of the namespace its file names, where it would select other workloads or none; write the namespace the build gives it, or leave the policy out of that build.",
         messages: {
             moved: "{{object}} is written for namespace {{written}}, but {{build}} applies it in namespace {{namespace}}, so it guards {{namespace}} instead; apply it from a build for {{written}}, or write namespace {{namespace}} if that is meant.",
+        },
+        anchors: [],
+    },
+    YAML004: {
+        name: "yaml-encoding",
+        level: "mandatory",
+        title: "A YAML file that is not text",
+        description:
+            "Checks that every YAML file is text kubectl, kustomize and Flux decode (UTF-8, or UTF-16 with a byte-order mark) with no character YAML forbids; save it as UTF-8, or keep files that are not manifests (binaries, UTF-32) out of the tree.",
+        messages: {
+            encoding:
+                "{{file}} cannot be read as YAML: {{problem}}; save it as UTF-8 text, or move it out of the tree if it is not a manifest.",
+        },
+        anchors: [],
+    },
+    YAML005: {
+        name: "kubernetes-field-types",
+        level: "mandatory",
+        title: "A field of a built-in object with the wrong type",
+        description:
+            "Checks that the fields of built-in Kubernetes objects the rules read (containers and their ports, Service ports, NetworkPolicy rules, webhooks, labels) have the type Kubernetes demands, since the API server refuses the whole object otherwise; write the field as the message says (a list item needs its `- `).",
+        messages: {
+            type: "{{object}} has {{field}} as {{actual}} where Kubernetes wants {{wanted}}, so the API server refuses the object and the rules skip that field; write {{field}} as {{wanted}}.",
         },
         anchors: [],
     },

@@ -61,7 +61,6 @@ export function istioGatewayArgs(config: StackConfig, istiod: pulumi.Resource): 
         namespace: gateway.namespace,
         releaseName: gateway.releaseName,
         source: { chart: "gateway", version: istio.version, repository: istio.repository },
-        rootNamespace: istio.namespace,
         loadBalancerIP: gateway.loadBalancerIP,
         values: gateway.values,
         istiod,
@@ -132,7 +131,6 @@ export function kialiArgs(config: StackConfig): KialiArgs {
             values: kiali.operator.values,
         },
         spec: {
-            istioNamespace: config.istio.namespace,
             webFqdn,
             logLevel: kiali.logLevel,
             prometheusUrl: services.prometheus.url,

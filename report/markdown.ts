@@ -132,12 +132,63 @@ export function mermaidTopology(report: MeshReport): string {
     ].join("\n");
 }
 
-/** The report as Markdown: the mTLS table, what Istio ignores, and the topology. */
-export function renderReport(report: MeshReport): string {
+/** A file of the input the report could not use, and why. */
+export interface Unused {
+    readonly file: string;
+    readonly line?: number;
+    /** Why, as the rest of a sentence naming the file (`is not valid YAML: …`), unpunctuated. */
+    readonly reason: string;
+}
+
+/** What the report was computed without: it may hold policies that change every mode. */
+export interface Gaps {
+    /** Files that could not be decoded, parsed or built. */
+    readonly unused: readonly Unused[];
+    /** Remote resources Flux fetches, which an offline read cannot. */
+    readonly remote: readonly string[];
+}
+
+/** Inline code that survives backticks and line breaks in what it quotes. */
+function inlineCode(text: string): string {
+    const flat = text.replace(/\s+/g, " ");
+    return flat.includes("`") ? `\`\` ${flat} \`\`` : `\`${flat}\``;
+}
+
+/** The block that says a report comes from partial input, naming what it left out. */
+function gapsText(gaps: Gaps): string[] {
+    const lines: string[] = [];
+    if (gaps.unused.length > 0) {
+        lines.push(
+            `> **Partial input.** ${gaps.unused.length === 1 ? "One file" : `${gaps.unused.length} files`} could not be used, so the modes below are computed without ${gaps.unused.length === 1 ? "it" : "them"}; ${gaps.unused.length === 1 ? "it" : "they"} may hold policies that change them:`,
+            ">",
+            ...gaps.unused.map(
+                (u) =>
+                    `> - ${inlineCode(u.file)}${u.line === undefined ? "" : ` line ${u.line}`} ${u.reason.replace(/\s+/g, " ")}.`,
+            ),
+        );
+    }
+    if (gaps.remote.length > 0) {
+        if (lines.length > 0) {
+            lines.push(">");
+        }
+        lines.push(
+            `> Not read: ${gaps.remote.length === 1 ? "a remote resource" : `${gaps.remote.length} remote resources`} Flux fetches (${gaps.remote.map(inlineCode).join(", ")}); policies in ${gaps.remote.length === 1 ? "it" : "them"} are not counted.`,
+        );
+    }
+    return lines.length > 0 ? [...lines, ""] : [];
+}
+
+/**
+ * The report as Markdown: the mTLS table, what Istio ignores, and the topology; first, when the
+ * input had gaps, what the report was computed without.
+ */
+export function renderReport(report: MeshReport, gaps?: Gaps): string {
+    const partial = gaps !== undefined && gaps.unused.length > 0;
     const lines = [
+        ...(gaps ? gapsText(gaps) : []),
         "### Effective mTLS",
         "",
-        `Mesh-wide default: **${report.mesh.mode}** (${report.mesh.decidedBy}). Computed with the policy pack's precedence: workload over namespace over mesh, UNSET inherits, the oldest policy of a scope wins.`,
+        `Mesh-wide default: **${report.mesh.mode}** (${report.mesh.decidedBy}${partial ? ", from partial input" : ""}). Computed with the policy pack's precedence: workload over namespace over mesh, UNSET inherits, the oldest policy of a scope wins.`,
         "",
         markdownTable(
             ["Namespace", "Mode", "Exception", "Selector", "Ports", "Client", "Reason"],

@@ -1,6 +1,8 @@
-// `npm run docs`: writes the sections of README.md and docs/ that are generated from the code
-// (the rule table from the catalogue, the layer drawing from the architecture's import rules).
-// A test fails when a section is stale, so the docs cannot drift from what they describe.
+// `npm run docs`: writes what the docs generate from the code: the rule table from the catalogue
+// (docs/policies.md), the layer drawing from the architecture's import rules
+// (docs/architecture.md), the configuration reference and the stack file's JSON Schema from the
+// config schema (docs/configuration.md, schema/stack.schema.json). A test fails when any of them
+// is stale, so the docs cannot drift from what they describe.
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../harness/project";
@@ -9,6 +11,7 @@ import { CatalogueEntry } from "../policies/core";
 import { markdownTable } from "../report/markdown";
 import { Command, parseCommand, runScript } from "./cli";
 import { sectionOf, withSection } from "./sections";
+import { configurationReference, STACK_SCHEMA_FILE, stackSchemaText } from "./stackSchema";
 
 /**
  * The layers and what each may import besides itself: the architecture test holds the code to
@@ -93,15 +96,26 @@ interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
-    { file: "README.md", name: "rules", render: ruleTable },
+    { file: "docs/policies.md", name: "rules", render: ruleTable },
     { file: "docs/architecture.md", name: "layers", render: layerDiagram },
+    { file: "docs/configuration.md", name: "configuration", render: configurationReference },
+];
+
+/** A file generated whole. */
+interface GeneratedFile {
+    readonly file: string;
+    readonly render: () => string;
+}
+
+export const FILES: readonly GeneratedFile[] = [
+    { file: STACK_SCHEMA_FILE, render: stackSchemaText },
 ];
 
 export const DOCS: Command = {
     name: "docs",
     usage: "usage: npm run docs",
     summary:
-        "Writes the sections of README.md and docs/ that are generated from the code: the rule table from the catalogue, the layer drawing from the architecture's import rules.",
+        "Writes what the docs generate from the code: the rule table from the catalogue, the layer drawing from the architecture's import rules, the configuration reference and the stack file's JSON Schema from the config schema.",
     options: {},
 };
 
@@ -119,7 +133,14 @@ export async function main(argv: string[]): Promise<number> {
         }
         fs.writeFileSync(file, withSection(text, section.name, section.render()));
     }
-    console.log(`docs: wrote ${SECTIONS.map((s) => `${s.file} (${s.name})`).join(", ")}`);
+    for (const generated of FILES) {
+        const file = path.join(PROJECT_ROOT, generated.file);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, generated.render());
+    }
+    console.log(
+        `docs: wrote ${[...SECTIONS.map((s) => `${s.file} (${s.name})`), ...FILES.map((f) => f.file)].join(", ")}`,
+    );
     return 0;
 }
 

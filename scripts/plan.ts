@@ -1,6 +1,7 @@
 // `npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]`
 // Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
-// and what the policy pack (policies/) reports about it.
+// what each of the stack's switches turns on, and what the policy pack (policies/) reports about it.
+import type { Switch } from "../config/switches";
 import type { PolicyRun } from "../harness/engine";
 import type { Plan, PlannedResource } from "../harness/runtime/plan";
 import { Command, parseCommand, runScript } from "./cli";
@@ -98,6 +99,33 @@ export function renderViolations(plan: Plan, policies: PolicyRun): string {
     return lines.join("\n");
 }
 
+/** What each switch of the stack turns on, or leaves alone, between the tree and the violations. */
+export function renderSwitches(switches: readonly Switch[]): string {
+    return ["switches:", ...switches.map((s) => `    ${s.key} = ${s.value}: ${s.effect}`)].join(
+        "\n",
+    );
+}
+
+/**
+ * The switches of the stack file a plan read, or undefined when its config cannot be read offline
+ * (a value stored encrypted where the schema wants plain text).
+ */
+async function stackSwitches(stackFile: string): Promise<Switch[] | undefined> {
+    const { parseStackConfig } = await import("../config/load");
+    const { secretKeys } = await import("../config/schema");
+    const { switchesOf } = await import("../config/switches");
+    const { projectConfig, readStackFile } = await import("../harness/stack");
+    const raw = projectConfig(readStackFile(stackFile));
+    for (const key of secretKeys) {
+        delete raw[key];
+    }
+    try {
+        return switchesOf(parseStackConfig(raw));
+    } catch {
+        return undefined;
+    }
+}
+
 export const PLAN: Command = {
     name: "plan",
     usage: "usage: npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]",
@@ -163,11 +191,16 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw error;
     }
-    console.log(
-        values.json
-            ? JSON.stringify(planDocument(plan, policies), null, 2)
-            : `${renderTree(plan)}\n\n${renderViolations(plan, policies)}`,
-    );
+    if (values.json) {
+        console.log(JSON.stringify(planDocument(plan, policies), null, 2));
+    } else {
+        const { stackFilePath } = await import("../harness/stack");
+        const switches = await stackSwitches(
+            values["stack-file"] ?? stackFilePath(values.stack ?? "picluster"),
+        );
+        const sections = [renderTree(plan), switches && renderSwitches(switches)];
+        console.log([...sections, renderViolations(plan, policies)].filter(Boolean).join("\n\n"));
+    }
     return hasMandatory(policies.violations) ? EXIT_FAILED : EXIT_OK;
 }
 

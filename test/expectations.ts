@@ -3,7 +3,6 @@
 
 /** The Kiali CR's spec for the reference stack. */
 export const referenceKialiSpec = {
-    istio_namespace: "istio-system",
     server: {
         web_fqdn: "kiali.homelab.ricsanfre.com",
         web_port: "443",

@@ -1,16 +1,18 @@
 // The golden spec of the Pi Cluster's own stack, Pulumi.picluster.yaml: the program, launched as
 // the Pulumi CLI launches it, plans exactly test/golden/picluster.plan.json, the in-process run
-// the other specs use plans the same resource for resource, the policy pack passes it, and the
-// README shows its mesh report. Editing the stack file fails these tests and no other: review
-// the plan's diff, then `UPDATE_GOLDEN=1 npm run unit` and
-// `npm run --silent mesh-report -- --stack picluster --write-readme`.
+// the other specs use plans the same resource for resource, the policy pack passes it, and
+// docs/mesh-report.md shows its mesh report. Editing the stack file fails these tests and no
+// other: review the plan's diff, then `UPDATE_GOLDEN=1 npm run unit` and
+// `npm run --silent mesh-report -- --stack picluster --write-docs`.
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { STATED_SWITCHES } from "../config/switches";
+import { isRecord } from "../policies/core";
 import { runPolicies } from "../harness/engine";
 import { Plan } from "../harness/runtime/plan";
-import { planStack, stackFilePath } from "../harness/stack";
-import { README, README_SECTION, stackReport } from "../scripts/meshReport";
+import { planStack, projectConfig, readStackFile, stackFilePath } from "../harness/stack";
+import { REPORT_PAGE, REPORT_SECTION, stackReport } from "../scripts/meshReport";
 import { planDocument } from "../scripts/plan";
 import { sectionBody, sectionOf } from "../scripts/sections";
 
@@ -79,11 +81,24 @@ describe("the picluster stack (golden)", () => {
         expect(here).to.equal(through);
     });
 
-    it("is what README.md embeds between the mesh-report markers", async () => {
-        const readme = fs.readFileSync(README, "utf8");
+    it("is what docs/mesh-report.md shows between the mesh-report markers", async () => {
+        const page = fs.readFileSync(REPORT_PAGE, "utf8");
         expect(
-            sectionOf(readme, README_SECTION),
-            "README.md's mesh report is stale: run npm run --silent mesh-report -- --stack picluster --write-readme",
+            sectionOf(page, REPORT_SECTION),
+            "docs/mesh-report.md is stale: run npm run --silent mesh-report -- --stack picluster --write-docs",
         ).to.equal(sectionBody(await stackReport(stackFilePath("picluster"))));
+    });
+
+    it("sets every switch itself, so that a change of default never changes the cluster", () => {
+        const raw = projectConfig(readStackFile(stackFilePath("picluster")));
+        const unset = [...STATED_SWITCHES.map((s) => s.path), ["kiali", "auth", "strategy"]]
+            .filter((switchPath) => {
+                const parent = switchPath
+                    .slice(0, -1)
+                    .reduce<unknown>((node, key) => (isRecord(node) ? node[key] : undefined), raw);
+                return !isRecord(parent) || !(switchPath[switchPath.length - 1] in parent);
+            })
+            .map((switchPath) => switchPath.join("."));
+        expect(unset).to.deep.equal([]);
     });
 });

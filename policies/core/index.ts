@@ -15,3 +15,5 @@ export * from "./releases";
 export * from "./mtlsView";
 export * from "./selection";
 export * from "./workloads";
+export * from "./upstream";
+export * from "./conformance";

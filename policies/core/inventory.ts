@@ -194,6 +194,13 @@ export class MeshIndex {
         return [...(this.sources.get(namespace) ?? []), ...(this.sources.get("") ?? [])];
     }
 
+    /** Every pod source of the input, whatever namespace it makes pods in. */
+    allPodSources(): PodSource[] {
+        this.read(WORKLOADS_INPUT);
+        this.sources ??= podSources(this.inventory);
+        return [...this.sources.values()].flat();
+    }
+
     private indexWorkloads(): void {
         if (this.workloadIndex) {
             return;

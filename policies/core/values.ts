@@ -6,6 +6,15 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * The items of a YAML sequence. A field of another type (a map where a forgotten dash left a list
+ * item, a number, a string) has no items: readers skip it instead of iterating it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function listOf(value: unknown): any[] {
+    return Array.isArray(value) ? value : [];
+}
+
 /** The value at a dotted path (`meshConfig.rootNamespace`), or undefined. */
 export function valueAt(values: unknown, path: string): unknown {
     let current: unknown = values;

@@ -4,6 +4,7 @@ import { DATAPLANE_MODE_LABEL, DATAPLANE_NONE, REDIRECTION_ANNOTATION } from "./
 import { namespaceOf } from "./kinds";
 import { Labels, stringMap } from "./labels";
 import { KubeObject } from "./model";
+import { isRecord, listOf } from "./values";
 
 /** A pod template: a workload object's pods, or a Pod. */
 export interface Workload {
@@ -57,16 +58,17 @@ export function readWorkloads(objects: readonly KubeObject[]): Workload[] {
             continue;
         }
         const template = podTemplate(object);
-        if (!template) {
+        if (!template || !isRecord(template as unknown)) {
             continue;
         }
         const namedPorts = new Map<string, number>();
+        // Lists of another type (`containers: 5`, ports written as a map) hold no ports.
         const containers = [
-            ...(template.spec?.containers ?? []),
-            ...(template.spec?.initContainers ?? []),
+            ...listOf(template.spec?.containers),
+            ...listOf(template.spec?.initContainers),
         ];
         for (const container of containers) {
-            for (const port of container?.ports ?? []) {
+            for (const port of listOf(container?.ports)) {
                 if (typeof port?.name === "string" && typeof port.containerPort === "number") {
                     namedPorts.set(port.name, port.containerPort);
                 }

@@ -7,6 +7,7 @@ import {
     inventoryRule,
     isRecord,
     ISTIO_PORTS,
+    listOf,
     describePolicy,
     KubeObject,
     Labels,
@@ -31,8 +32,13 @@ type Rule = { from?: any[]; to?: any[]; when?: any[] };
 
 function rulesOf(policy: KubeObject): Rule[] {
     const rules = policy.body.spec?.rules;
-    // A rule of the wrong shape (null, a string) is Istio's validation's to refuse (PMX075).
-    return Array.isArray(rules) ? rules.filter(isRecord) : [];
+    // A rule or a field of the wrong shape (null, a string, `from:` as a map) is Istio's
+    // validation's to refuse (PMX075); here it has no entries.
+    return (Array.isArray(rules) ? rules.filter(isRecord) : []).map((rule) => ({
+        from: listOf(rule.from),
+        to: listOf(rule.to),
+        when: listOf(rule.when),
+    }));
 }
 
 function nonEmpty(value: unknown): boolean {
@@ -135,10 +141,12 @@ function authorizationPolicies(index: MeshIndex): KubeObject[] {
 
 function targetRefs(policy: KubeObject): { kind?: string; name?: string; group?: string }[] {
     const spec = policy.body.spec ?? {};
-    return [
-        ...(Array.isArray(spec.targetRefs) ? spec.targetRefs : []),
-        ...(spec.targetRef ? [spec.targetRef] : []),
-    ];
+    // Refs of the wrong shape are validation's to refuse (PMX075); they name no target here.
+    return [...listOf(spec.targetRefs), spec.targetRef].filter(isRecord) as {
+        kind?: string;
+        name?: string;
+        group?: string;
+    }[];
 }
 
 const AUTHORIZATION_POLICY = "security.istio.io/AuthorizationPolicy";

@@ -19,7 +19,6 @@ import {
     MeshIndex,
     namespaceOf,
     namesSource,
-    PodSource,
     selectorKey,
     stringMap,
     Workload,
@@ -216,7 +215,6 @@ class GatewayPods {
     readonly pods: readonly GatewayPod[];
     private readonly modelled: ReadonlySet<string>;
     private readonly unseen = new Map<string, boolean>();
-    private every?: PodSource[];
 
     constructor(private readonly index: MeshIndex) {
         const releases = index.releasesOf("istio:gateway");
@@ -253,27 +251,6 @@ class GatewayPods {
     }
 
     /**
-     * Every pod source of the input, in any namespace. An Istio Gateway's selector reaches
-     * gateway pods in every namespace (gateway/gateway.go matches all pods; istiod applies
-     * Gateways across namespaces unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set), so its pods
-     * may come from anywhere. The namespaces are the input's own; what is read is their sources.
-     */
-    private everySource(): PodSource[] {
-        if (!this.every) {
-            const namespaces = new Set<string>([
-                ...this.index.inventory.objects.map(namespaceOf),
-                ...this.index.inventory.releases.map((r) => r.namespace),
-            ]);
-            const sources = new Set<PodSource>();
-            for (const namespace of namespaces) {
-                this.index.podSourcesIn(namespace).forEach((s) => sources.add(s));
-            }
-            this.every = [...sources];
-        }
-        return this.every;
-    }
-
-    /**
      * Whether gateway pods the input does not show may carry the selector's labels, so that the
      * input cannot show the selector reaches nothing. That is so when the input deploys no Istio
      * gateway at all (the gateways are installed elsewhere: istioctl install, another
@@ -285,7 +262,9 @@ class GatewayPods {
         return (
             !this.pods.some((pod) => pod.gateway) ||
             this.hasUnseenSources(gateway.namespace) ||
-            namesSource(gateway.selector, this.everySource())
+            // A Gateway's selector reaches gateway pods in every namespace (istiod applies
+            // Gateways across namespaces unless PILOT_SCOPE_GATEWAY_TO_NAMESPACE is set).
+            namesSource(gateway.selector, this.index.allPodSources())
         );
     }
 }

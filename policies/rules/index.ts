@@ -4,6 +4,7 @@ import { accessRules } from "./access";
 import { annotationRules } from "./annotations";
 import { attachmentRules } from "./attachment";
 import { authorizationRules } from "./authorization";
+import { conformanceRules } from "./conformance";
 import { gatewayRules } from "./gateways";
 import { jwksRules } from "./jwks";
 import { kialiRules } from "./kiali";
@@ -37,6 +38,7 @@ export const rules: readonly Rule[] = [
     ...gatewayRules,
     ...annotationRules,
     ...jwksRules,
+    ...conformanceRules,
 ].sort((a, b) => a.code.localeCompare(b.code));
 
 /** The rule with this code. */

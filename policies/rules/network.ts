@@ -10,6 +10,7 @@ import {
     ISTIO_PORTS,
     isRecord,
     KUBELET_PROBE_ADDRESS,
+    listOf,
     KUBELET_PROBE_CIDR,
     KubeObject,
     Labels,
@@ -52,8 +53,13 @@ interface Allowance {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+// A field of the wrong shape (`ports:` or `from:` as a map) makes the API server refuse the
+// policy (YAML005 says so); such a rule vouches for nothing here.
 function coversPort(rule: any, port: number): boolean {
-    const ports: any[] = rule?.ports ?? [];
+    if (!isListOrAbsent(rule?.ports)) {
+        return false;
+    }
+    const ports = listOf(rule?.ports);
     if (ports.length === 0) {
         return true;
     }
@@ -70,25 +76,32 @@ function coversPort(rule: any, port: number): boolean {
 }
 
 function allowsAddress(rule: any, address: string): boolean {
-    const from: any[] = rule?.from ?? [];
+    if (!isListOrAbsent(rule?.from) || !isListOrAbsent(rule?.ports)) {
+        return false;
+    }
+    const from = listOf(rule?.from);
     if (from.length === 0) {
-        return (rule?.ports ?? []).length === 0;
+        return listOf(rule?.ports).length === 0;
     }
     return (
-        (rule?.ports ?? []).length === 0 &&
+        listOf(rule?.ports).length === 0 &&
         from.some(
             (peer) =>
                 typeof peer?.ipBlock?.cidr === "string" &&
                 cidrContains(peer.ipBlock.cidr, address) &&
-                !(peer.ipBlock.except ?? []).some((e: unknown) =>
+                !listOf(peer.ipBlock.except).some((e: unknown) =>
                     typeof e === "string" ? cidrContains(e, address) : false,
                 ),
         )
     );
 }
 
+function isListOrAbsent(value: unknown): boolean {
+    return value === undefined || value === null || Array.isArray(value);
+}
+
 function allowance(policy: KubeObject): Allowance {
-    const rules: any[] = policy.body.spec?.ingress ?? [];
+    const rules = listOf(policy.body.spec?.ingress);
     return {
         hbone: rules.some((rule) => coversPort(rule, HBONE_PORT)),
         probes: rules.some((rule) => allowsAddress(rule, KUBELET_PROBE_ADDRESS)),
@@ -103,14 +116,14 @@ function restrictsIngress(policy: KubeObject): boolean {
 
 /** Whether a cluster-wide Cilium policy lets the kubelet's probes into every endpoint. */
 function ciliumAllowsProbes(policy: KubeObject): boolean {
-    const specs: any[] = [policy.body.spec, ...(policy.body.specs ?? [])].filter(Boolean);
+    const specs = [policy.body.spec, ...listOf(policy.body.specs)].filter(isRecord);
     return specs.some(
         (spec) =>
             selectsEverything(spec.endpointSelector) &&
-            (spec.ingress ?? []).some((rule: any) =>
+            listOf(spec.ingress).some((rule: any) =>
                 [
-                    ...(rule?.fromCIDR ?? []),
-                    ...(rule?.fromCIDRSet ?? []).map((entry: any) => entry?.cidr),
+                    ...listOf(rule?.fromCIDR),
+                    ...listOf(rule?.fromCIDRSet).map((entry: any) => entry?.cidr),
                 ].some(
                     (cidr) => typeof cidr === "string" && cidrContains(cidr, KUBELET_PROBE_ADDRESS),
                 ),
@@ -263,7 +276,7 @@ export const disallowClusterDefaultDeny = subjectRule({
     check(subject) {
         const object = subject as KubeObject;
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const specs: any[] = [object.body.spec, ...(object.body.specs ?? [])].filter(Boolean);
+        const specs: any[] = [object.body.spec, ...listOf(object.body.specs)].filter(isRecord);
         const directions = new Set<string>();
         for (const spec of specs) {
             if (!selectsEverything(spec.endpointSelector)) {

@@ -4,9 +4,10 @@ import {
     describeSubject,
     finding,
     inventoryRule,
-    ISTIOD_METRICS,
     isRecord,
+    ISTIOD_METRICS,
     KubeObject,
+    listOf,
     MetricsEndpoint,
     Subject,
     subjectRule,
@@ -56,7 +57,7 @@ export const requireDefinedProviders = inventoryRule<TelemetryConfig, KubeObject
             for (const signal of SIGNALS) {
                 const entries = telemetry.body.spec?.[signal];
                 for (const entry of Array.isArray(entries) ? entries : []) {
-                    for (const provider of entry?.providers ?? []) {
+                    for (const provider of listOf(entry?.providers)) {
                         if (typeof provider?.name === "string" && !defined.has(provider.name)) {
                             unknown.add(`${signal} provider ${provider.name}`);
                         }

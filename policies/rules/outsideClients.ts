@@ -7,9 +7,11 @@ import {
     Finding,
     finding,
     inventoryRule,
+    isRecord,
     KubeObject,
     Labels,
     leavesMesh,
+    listOf,
     MeshIndex,
     MtlsModel,
     namespaceOf,
@@ -39,10 +41,10 @@ function serviceTargets(
     if (Object.keys(selector).length === 0) {
         return [];
     }
-    const entry = (service.body.spec?.ports ?? []).find((p: any) =>
+    const entry = listOf(service.body.spec?.ports).find((p: any) =>
         typeof servicePort === "number" ? p?.port === servicePort : p?.name === servicePort,
     );
-    if (!entry) {
+    if (!isRecord(entry)) {
         return [];
     }
     const workloads = index.workloadsMatching(namespace, selector);
@@ -107,7 +109,7 @@ export function webhookCalls(index: MeshIndex): WebhookCall[] {
     const calls: WebhookCall[] = [];
     for (const kind of WEBHOOK_KINDS) {
         for (const configuration of index.ofKind(kind, ["admissionregistration.k8s.io"])) {
-            for (const webhook of configuration.body.webhooks ?? []) {
+            for (const webhook of listOf(configuration.body.webhooks)) {
                 const ref = webhook?.clientConfig?.service;
                 if (!ref?.name || !index.isAmbient(ref.namespace)) {
                     continue;
@@ -227,7 +229,7 @@ function scrapeTargets(index: MeshIndex): Scrape[] {
         const selector = stringMap(monitor.body.spec?.selector?.matchLabels);
         for (const namespace of monitorNamespaces(index, monitor)) {
             for (const service of index.servicesLabelled(namespace, selector)) {
-                for (const endpoint of monitor.body.spec?.endpoints ?? []) {
+                for (const endpoint of listOf(monitor.body.spec?.endpoints)) {
                     const targets =
                         endpoint?.targetPort !== undefined
                             ? podTargets(
@@ -249,7 +251,7 @@ function scrapeTargets(index: MeshIndex): Scrape[] {
         const selector = stringMap(monitor.body.spec?.selector?.matchLabels);
         for (const namespace of monitorNamespaces(index, monitor)) {
             const workloads = index.workloadsMatching(namespace, selector);
-            for (const endpoint of monitor.body.spec?.podMetricsEndpoints ?? []) {
+            for (const endpoint of listOf(monitor.body.spec?.podMetricsEndpoints)) {
                 const port = endpoint?.portNumber ?? endpoint?.port ?? endpoint?.targetPort;
                 podTargets(namespace, selector, workloads, port).forEach((target) =>
                     scrapes.push({ source: monitor, target }),

@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from "../../harness/stack";
 import { BENCH } from "../../bench/run";
 import { helpText } from "../../scripts/cli";
 import { DOCS } from "../../scripts/docs";
+import { UPSTREAM } from "../../scripts/upstream";
 import { MESH_LINT } from "../../scripts/meshLint";
 import { MESH_REPORT } from "../../scripts/meshReport";
 import { PLAN } from "../../scripts/plan";
@@ -57,6 +58,7 @@ describe("the command-line entry points", function () {
         ["bin/scripts/meshLint.js", "mesh-lint", MESH_LINT],
         ["bin/scripts/meshReport.js", "mesh-report", MESH_REPORT],
         ["bin/scripts/docs.js", "docs", DOCS],
+        ["bin/scripts/upstream.js", "upstream", UPSTREAM],
         ["bin/bench/run.js", "bench", BENCH],
     ] as const;
     for (const [script, name, command] of commands) {

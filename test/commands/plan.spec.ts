@@ -234,7 +234,11 @@ describe("the offline plan command", function () {
         expect((await runPolicies(plan)).violations).to.deep.equal([]);
         const cni = inputsOf(resourceNamed(plan, "istio-cni"));
         expect(cni.namespace).to.equal("mesh-root");
-        expect(cni.values.global).to.deep.equal({ istioNamespace: "mesh-root" });
+        // cni reads no root namespace (policies/upstream); istiod and ztunnel do.
+        expect(cni.values.global).to.equal(undefined);
+        expect(inputsOf(resourceNamed(plan, "istio-istiod")).values.global).to.deep.equal({
+            istioNamespace: "mesh-root",
+        });
         expect(new MeshIndex(planInventory(plan)).rootNamespace).to.equal("mesh-root");
         for (const rule of rules) {
             expect(Object.keys(rule.config), rule.code).to.not.include("rootNamespace");

@@ -1,7 +1,17 @@
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 import { ambientHostProbesSpec, Cilium, CiliumArgs, ciliumValues } from "../../components/cilium";
+import { PROJECT_ROOT } from "../../harness/project";
 import { planProgram } from "../../harness/runtime/plan";
-import { CILIUM_ISTIO_VALUES } from "../../policies/core";
+import {
+    CILIUM_ISTIO_VALUES,
+    chartCoverage,
+    checkChartValues,
+    checkResource,
+    crdData,
+} from "../../policies/core";
 import { inputsOf, resourceNamed, waitsFor } from "../helpers";
 
 const ciliumArgs: CiliumArgs = {
@@ -30,6 +40,25 @@ describe("Cilium", () => {
             socketLB: { hostNamespaceOnly: true },
             cni: { exclusive: false },
         });
+    });
+
+    it("installs on the Pi Cluster only values Cilium 1.20.1 reads (externalIPs.enabled went in 1.18)", () => {
+        const stack = parse(
+            fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.picluster.yaml"), "utf8"),
+        );
+        const cilium = stack.config["picluster-mesh:cilium"];
+        const coverage = chartCoverage("cilium", cilium.version)!;
+        expect(coverage.text).to.equal("chart cilium 1.20.1 (covered by data for 1.20.0)");
+        expect(checkChartValues(coverage.data, ciliumValues(cilium.values))).to.deep.equal([]);
+        const once = checkChartValues(coverage.data, { externalIPs: { enabled: true } });
+        expect(once.map((issue) => `${issue.kind} ${issue.path}`)).to.deep.equal([
+            "unknown externalIPs.enabled",
+        ]);
+    });
+
+    it("emits a host-probe policy its CRD's schema takes", () => {
+        const crd = crdData("cilium.io", "CiliumClusterwideNetworkPolicy")!;
+        expect(checkResource(crd, "v2", { spec: ambientHostProbesSpec() })).to.deep.equal([]);
     });
 
     it("emits the host-probe policy as a pure allowance that cannot switch on default-deny", () => {

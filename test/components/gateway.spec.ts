@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { expect } from "chai";
 import { gatewayValues, IstioGateway, IstioGatewayArgs } from "../../components/gateway";
 import { planProgram } from "../../harness/runtime/plan";
+import { chartData, checkChartValues } from "../../policies/core";
 import { inputsOf, resourceNamed, waitsFor } from "../helpers";
 
 /** Plans the gateway beside a stand-in istiod release. */
@@ -17,7 +18,6 @@ function planGateway(args: Partial<IstioGatewayArgs> = {}) {
                     version: "1.30.3",
                     repository: "https://istio-release.storage.googleapis.com/charts",
                 },
-                rootNamespace: "istio-system",
                 loadBalancerIP: "10.0.0.67",
                 values: {},
                 istiod,
@@ -49,10 +49,15 @@ describe("Istio gateway", () => {
         expect(waitsFor(plan, release)).to.deep.equal(["gateway-namespace", "istiod-release"]);
     });
 
-    it("points the chart at a root namespace other than istio-system", async () => {
-        const plan = await planGateway({ rootNamespace: "mesh-root", loadBalancerIP: undefined });
-        expect(inputsOf(resourceNamed(plan, "gateway-release")).values).to.deep.equal({
-            global: { istioNamespace: "mesh-root" },
-        });
+    it("gives the chart only values it reads, and no root namespace, which it never reads", () => {
+        // gateway 1.30.3 reads no istioNamespace: its closed values.schema.json refuses a
+        // top-level one and the flattened global.istioNamespace lands on nothing.
+        const gateway = chartData("istio-gateway")!;
+        expect(checkChartValues(gateway, gatewayValues("10.0.0.67"))).to.deep.equal([]);
+        expect(
+            checkChartValues(gateway, { global: { istioNamespace: "mesh-root" } }).map(
+                (issue) => `${issue.kind} ${issue.path}`,
+            ),
+        ).to.deep.equal(["unknown global.istioNamespace"]);
     });
 });

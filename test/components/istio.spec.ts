@@ -10,6 +10,7 @@ import {
     ztunnelValues,
 } from "../../components/istio";
 import { planProgram } from "../../harness/runtime/plan";
+import { chartData, checkChartValues } from "../../policies/core";
 import { inputsOf, RELEASE, resourceNamed, resourcesOfType, waitsFor } from "../helpers";
 
 const resources = { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } };
@@ -74,7 +75,7 @@ describe("Istio ambient", () => {
         });
     });
 
-    it("leaves every chart's values alone for istio-system and points them at another root namespace", () => {
+    it("leaves every chart's values alone for istio-system and points the ones that read it at another root namespace", () => {
         const charts = ["base", "cni", "istiod", "ztunnel", "gateway"] as const;
         expect(charts.map((chart) => rootNamespaceValues("istio-system", chart))).to.deep.equal([
             {},
@@ -83,13 +84,37 @@ describe("Istio ambient", () => {
             {},
             {},
         ]);
+        // cni and gateway read no root namespace at 1.30.3; ztunnel reads a top-level key.
         expect(charts.map((chart) => rootNamespaceValues("mesh-root", chart))).to.deep.equal([
             { global: { istioNamespace: "mesh-root" } },
-            { global: { istioNamespace: "mesh-root" } },
+            {},
             { global: { istioNamespace: "mesh-root" }, meshConfig: { rootNamespace: "mesh-root" } },
             { istioNamespace: "mesh-root" },
-            { global: { istioNamespace: "mesh-root" } },
+            {},
         ]);
+    });
+
+    it("sets only root-namespace values the pinned charts read, as the upstream data shows", () => {
+        for (const chart of ["base", "cni", "istiod", "ztunnel", "gateway"] as const) {
+            const data = chartData(`istio-${chart}`)!;
+            expect(
+                checkChartValues(data, rootNamespaceValues("mesh-root", chart)),
+                chart,
+            ).to.deep.equal([]);
+        }
+        // What the cni chart was once given: a path it never reads, so Helm ignored it.
+        const cni = checkChartValues(chartData("istio-cni")!, {
+            global: { istioNamespace: "mesh-root" },
+        });
+        expect(cni.map((issue) => `${issue.kind} ${issue.path}`)).to.deep.equal([
+            "unknown global.istioNamespace",
+        ]);
+        // ztunnel has a global section, and flattens it: both spellings reach istioNamespace.
+        const ztunnel = chartData("istio-ztunnel")!;
+        expect(ztunnel.flattenGlobals).to.equal(true);
+        expect(
+            checkChartValues(ztunnel, { global: { istioNamespace: "mesh-root" } }),
+        ).to.deep.equal([]);
     });
 
     it("protects the CRD release, skips Helm's crds/ directory and installs every chart at the one pinned version", async () => {
@@ -141,7 +166,7 @@ describe("Istio ambient", () => {
         });
     });
 
-    it("points every chart at a root namespace other than istio-system", async () => {
+    it("points the charts that read a root namespace at one other than istio-system", async () => {
         const plan = await planIstio({ namespace: "mesh-root" });
         expect(inputsOf(resourceNamed(plan, "istio-istiod")).values).to.deep.equal({
             profile: "ambient",
@@ -151,6 +176,9 @@ describe("Istio ambient", () => {
         expect(inputsOf(resourceNamed(plan, "istio-ztunnel")).values).to.deep.equal({
             resources,
             istioNamespace: "mesh-root",
+        });
+        expect(inputsOf(resourceNamed(plan, "istio-cni")).values).to.deep.equal({
+            profile: "ambient",
         });
     });
 });

@@ -1,8 +1,15 @@
 import * as keycloak from "@pulumi/keycloak";
 import * as vault from "@pulumi/vault";
 import { expect } from "chai";
-import { consoleRouteSpec, Kiali, KialiArgs, operatorValues } from "../../components/kiali";
+import {
+    consoleRouteSpec,
+    Kiali,
+    KialiArgs,
+    kialiSpec,
+    operatorValues,
+} from "../../components/kiali";
 import { Plan, planProgram } from "../../harness/runtime/plan";
+import { chartCoverage, checkChartValues, checkResource, crdData } from "../../policies/core";
 import { componentEdges, inputsOf, resourceNamed } from "../helpers";
 
 const kialiArgs: KialiArgs = {
@@ -18,7 +25,6 @@ const kialiArgs: KialiArgs = {
         values: {},
     },
     spec: {
-        istioNamespace: "istio-system",
         webFqdn: "kiali.example.com",
         logLevel: "info",
         prometheusUrl: "http://prometheus.monitoring:9090",
@@ -78,6 +84,26 @@ describe("Kiali", () => {
         expect(
             operatorValues({ cr: { create: true, namespace: "kiali" }, debug: {} }),
         ).to.deep.equal({ cr: { create: false, namespace: "kiali" }, debug: {} });
+    });
+
+    it("writes a Kiali CR its CRD's schema takes, without the ignored istio_namespace", () => {
+        const crd = crdData("kiali.io", "Kiali")!;
+        for (const args of [kialiArgs, anonymousArgs]) {
+            const spec = kialiSpec(args.spec);
+            expect(spec).to.not.have.property("istio_namespace");
+            expect(checkResource(crd, "v1alpha1", { spec })).to.deep.equal([]);
+        }
+        // What the CR once set: deprecated after Kiali 2.11, and ignored.
+        const once = checkResource(crd, "v1alpha1", { spec: { istio_namespace: "istio-system" } });
+        expect(once.map((issue) => `${issue.kind} ${issue.path}`)).to.deep.equal([
+            "fieldIgnored spec.istio_namespace",
+        ]);
+    });
+
+    it("gives the operator chart only values kiali-operator 2.30.0 reads", () => {
+        const coverage = chartCoverage("kiali-operator", "2.30.0")!;
+        expect(coverage.covered).to.equal(true);
+        expect(checkChartValues(coverage.data, operatorValues())).to.deep.equal([]);
     });
 
     it("routes every path of Kiali's host through public-gateway to kiali:20001", () => {

@@ -8,7 +8,7 @@ describe("stack config", () => {
     it("fills every default in code from a config that names only the domain", () => {
         const config = parseStackConfig(minimal);
         expect(config.cilium).to.deep.equal({
-            mode: "managed",
+            mode: "unmanaged",
             chart: "cilium",
             repository: "oci://quay.io/cilium/charts",
             version: "1.20.1",
@@ -30,7 +30,7 @@ describe("stack config", () => {
         });
         expect(config.gateway.enabled).to.equal(false);
         expect(config.telemetry.tracing).to.deep.equal({
-            enabled: true,
+            enabled: false,
             provider: "opentelemetry",
             service: "tempo-distributor.tempo.svc.cluster.local",
             port: 4317,
@@ -62,7 +62,7 @@ describe("stack config", () => {
         [
             "an unknown Cilium mode",
             { ...minimal, cilium: { mode: "replace" } },
-            'Invalid config picluster-mesh:cilium.mode = "replace": expected one of "managed", "adopt", "unmanaged".',
+            'Invalid config picluster-mesh:cilium.mode = "replace": expected one of "unmanaged", "adopt", "managed".',
         ],
         [
             "a chart repository without a scheme",

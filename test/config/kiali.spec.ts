@@ -5,9 +5,10 @@ import { BadConfig, itRejectsEach, referenceRawConfig } from "../helpers";
 const minimal = { domain: "homelab.example.com" };
 
 describe("Kiali config", () => {
-    it("signs in with OpenID by default: client kiali in realm picluster, its secret at secret/kiali/oauth2, extra flows off", () => {
+    it("is off by default, and signs in with OpenID once enabled: client kiali in realm picluster, its secret at secret/kiali/oauth2, extra flows off", () => {
         const config = parseStackConfig(minimal);
         expect(config.kiali).to.deep.equal({
+            enabled: false,
             namespace: "kiali",
             createNamespace: true,
             subdomain: "kiali",
@@ -50,24 +51,28 @@ describe("Kiali config", () => {
     it("accepts a rotation written as a YAML number and keeps it as the same label", () => {
         const config = parseStackConfig({
             ...minimal,
-            kiali: { auth: { openid: { rotation: 2 } } },
+            kiali: { enabled: true, auth: { openid: { rotation: 2 } } },
         });
         expect(config.kiali.auth).to.have.nested.property("openid.rotation", "2");
     });
 
     it("is anonymous only when the stack asks for it", () => {
-        const config = parseStackConfig({ ...minimal, kiali: { auth: { strategy: "anonymous" } } });
+        const config = parseStackConfig({
+            ...minimal,
+            kiali: { enabled: true, auth: { strategy: "anonymous" } },
+        });
         expect(config.kiali.auth.strategy).to.equal("anonymous");
         // Settings that change nothing do not suggest sign-in was meant.
         const unchanged = { strategy: "anonymous", openid: { clientId: "kiali" } };
         expect(
-            parseStackConfig({ ...minimal, kiali: { auth: unchanged } }).kiali.auth.strategy,
+            parseStackConfig({ ...minimal, kiali: { enabled: true, auth: unchanged } }).kiali.auth
+                .strategy,
         ).to.equal("anonymous");
     });
 
     const openid = (settings: Record<string, unknown>) => ({
         ...minimal,
-        kiali: { auth: { openid: settings } },
+        kiali: { enabled: true, auth: { openid: settings } },
     });
     const badValues: BadConfig[] = [
         [

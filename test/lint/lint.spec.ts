@@ -123,6 +123,27 @@ const HISTORIC_MISTAKES: { mistake: string; finding: Where; file: string; line: 
         line: 3,
     },
     {
+        mistake:
+            "Cilium's externalIPs.enabled, which the chart dropped in 1.18 (the repository at HEAD)",
+        finding: ["PMX110", "HelmRelease", "kube-system", "cilium"],
+        file: "kubernetes/platform/cilium/app/base/helm.yaml",
+        line: 15,
+    },
+    {
+        mistake:
+            "the Kiali CR's istio_namespace, ignored since Kiali 2.11, in the operator chart's values (the repository at HEAD)",
+        finding: ["PMX112", "HelmRelease", "kiali", "kiali-operator"],
+        file: "kubernetes/platform/kiali/app/base/helm.yaml",
+        line: 10,
+    },
+    {
+        mistake:
+            "the Kiali CR's istio_namespace, ignored since Kiali 2.11, in the CR the chart renders (the repository at HEAD)",
+        finding: ["PMX112", "Kiali", "kiali", "kiali"],
+        file: "rendered/kiali-operator.yaml",
+        line: 3,
+    },
+    {
         mistake: "a file that is not valid YAML",
         finding: ["YAML001", null, null, null],
         file: "kubernetes/platform/kafka/kafka-cluster/base/kafka-metrics.yaml",
@@ -390,7 +411,7 @@ spec:
             "4 findings (4 mandatory, 0 advisory) in 4 files; 6 objects in 18 files checked.",
             "Clusters built: overlays/prod.",
             "Remote resources not read (Flux fetches them): https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/keycloaks.k8s.keycloak.org-v1.yml, https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/kubernetes.yml.",
-            "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values); PMX047 telemetry-disallow-lightstep-provider (the input has no Helm releases and values).",
+            "Not applicable to plain YAML: PMX030 cilium-require-istio-settings (the input has no Helm releases and values); PMX031 istio-require-consistent-charts (the input has no Helm releases and values); PMX032 istio-require-crds-before-resources (the input has no dependency edges between resources); PMX040 telemetry-require-defined-providers (the input has no Helm releases and values); PMX047 telemetry-disallow-lightstep-provider (the input has no Helm releases and values); PMX110 helm-value-require-known-path (the input has no Helm releases and values); PMX111 helm-value-require-valid-type (the input has no Helm releases and values).",
         ]);
     });
 
@@ -512,7 +533,7 @@ spec:
         expect(await runCommand(main, ["--json"])).to.deep.equal({
             code: 2,
             stdout: "",
-            stderr: "mesh-lint: no path given; usage: npm run --silent mesh-lint -- [--json] [--policy-config FILE] PATH...",
+            stderr: "mesh-lint: no path given; usage: npm run --silent mesh-lint -- [--json] [--policy-config FILE] [--max-file-size SIZE] PATH...",
         });
     });
 });

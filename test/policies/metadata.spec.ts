@@ -93,6 +93,8 @@ describe("the policy pack's metadata", () => {
             "istio-annotation-disallow-deprecated",
             "istiod-require-jwks-blocked-cidrs",
             "istio-annotation-require-valid-value",
+            "upstream-data-advise-uncovered-version",
+            "upstream-advise-deprecated-field",
         ]);
         expect(
             rules

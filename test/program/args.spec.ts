@@ -36,7 +36,10 @@ describe("Kiali's arguments from the stack config", () => {
 
     it("sets only the strategy for anonymous sign-in and asks for no OpenID client", () => {
         const args = kialiArgs(
-            parseStackConfig({ ...minimal, kiali: { auth: { strategy: "anonymous" } } }),
+            parseStackConfig({
+                ...minimal,
+                kiali: { enabled: true, auth: { strategy: "anonymous" } },
+            }),
         );
         expect(kialiSpec(args.spec).auth).to.deep.equal({ strategy: "anonymous" });
         expect(kialiSpec(args.spec).deployment).to.deep.equal({ logger: { log_level: "info" } });

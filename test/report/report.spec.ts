@@ -1,12 +1,13 @@
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { planInventory } from "../../harness/engine";
-import { planStack } from "../../harness/stack";
+import { planStack, stackFilePath } from "../../harness/stack";
 import { renderReport } from "../../report/markdown";
 import { meshReport, MeshReport } from "../../report/model";
 import { readYamlInput, yamlInput, YamlInput } from "../../policies/adapters/yaml";
-import { main, README, stackReport } from "../../scripts/meshReport";
-import { planReference, REFERENCE_STACK, runCommand } from "../helpers";
+import { main, stackReport } from "../../scripts/meshReport";
+import { planReference, REFERENCE_STACK, runCommand, writeTree } from "../helpers";
 
 const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
 
@@ -280,9 +281,13 @@ describe("the mesh-report command", () => {
     it("prints the report of YAML paths", async () => {
         const { code, stdout } = await runCommand(main, [`${FLUX}/corrected/kubernetes`]);
         expect(code).to.equal(0);
-        // One section per cluster the tree's builds apply.
+        // One section per cluster the tree's builds apply, saying what it could not read.
+        const { remote } = readYamlInput([`${FLUX}/corrected/kubernetes`]);
         expect(stdout).to.equal(
-            `## Cluster ${FLUX}/corrected/kubernetes/clusters/prod\n\n${renderReport(meshReport(fluxCluster("corrected")))}`,
+            `## Cluster ${FLUX}/corrected/kubernetes/clusters/prod\n\n${renderReport(meshReport(fluxCluster("corrected")), { unused: [], remote })}`,
+        );
+        expect(stdout).to.contain(
+            "> Not read: 2 remote resources Flux fetches (`https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/keycloaks.k8s.keycloak.org-v1.yml`, `https://raw.githubusercontent.com/keycloak/keycloak-k8s-resources/26.4.0/kubernetes/kubernetes.yml`); policies in them are not counted.",
         );
         // What it prints, not only that it prints what the library renders.
         expect(stdout).to.contain("### Effective mTLS");
@@ -292,7 +297,7 @@ describe("the mesh-report command", () => {
 
     it("exits 2 with the usage when given both a stack and paths, or neither", async () => {
         const usage =
-            "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-readme]";
+            "usage: npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-docs] [--max-file-size SIZE]";
         for (const args of [["--stack", "picluster", FLUX], []]) {
             expect(await runCommand(main, args)).to.deep.equal({
                 code: 2,
@@ -306,12 +311,67 @@ describe("the mesh-report command", () => {
         const missingStack = await runCommand(main, ["--stack", "nowhere"]);
         expect(missingStack.code).to.equal(2);
         expect(missingStack.stderr).to.equal(
-            `mesh-report: cannot read ${path.join(path.dirname(README), "Pulumi.nowhere.yaml")}`,
+            `mesh-report: ${stackFilePath("nowhere")} does not exist`,
         );
         expect(await runCommand(main, [`${FLUX}/missing`])).to.deep.equal({
             code: 2,
             stdout: "",
             stderr: `mesh-report: cannot read ${FLUX}/missing: no such file or directory`,
+        });
+    });
+
+    it("names every file it could not use, says its modes come from partial input, and exits 2", async () => {
+        // The mesh-wide STRICT default is in the file that does not parse: what is left reads
+        // PERMISSIVE, which the report must not present as the mesh's mode without saying so.
+        const root = writeTree({
+            "ns.yaml": namespace("shop"),
+            "mesh.yaml": MESH_STRICT.replace("  mtls", "\tmtls"),
+        });
+        fs.writeFileSync(
+            path.join(root, "shop.yaml"),
+            Buffer.concat([
+                Buffer.from([0xff, 0xfe, 0x00, 0x00]),
+                Buffer.from("kind: PeerAuthentication\n", "utf16le"),
+            ]),
+        );
+        const { code, stdout, stderr } = await runCommand(main, [root]);
+        expect(code).to.equal(2);
+        expect(stdout.split("\n").slice(0, 8)).to.deep.equal([
+            "> **Partial input.** 2 files could not be used, so the modes below are computed without them; they may hold policies that change them:",
+            ">",
+            `> - \`${root}/mesh.yaml\` line 7 is not valid YAML: Tabs are not allowed as indentation.`,
+            `> - \`${root}/shop.yaml\` line 1 cannot be read as YAML: it is UTF-32 (its byte-order mark says so), which kubectl, kustomize and Flux do not decode.`,
+            "",
+            "### Effective mTLS",
+            "",
+            "Mesh-wide default: **PERMISSIVE** (Istio's default: no mesh-wide policy in istio-system, from partial input). Computed with the policy pack's precedence: workload over namespace over mesh, UNSET inherits, the oldest policy of a scope wins.",
+        ]);
+        expect(stderr.split("\n")).to.deep.equal([
+            `mesh-report: ${root}/mesh.yaml line 7 is not valid YAML: Tabs are not allowed as indentation; the report is computed without it`,
+            `mesh-report: ${root}/shop.yaml line 1 cannot be read as YAML: it is UTF-32 (its byte-order mark says so), which kubectl, kustomize and Flux do not decode; the report is computed without it`,
+        ]);
+    });
+
+    it("reads a mesh-wide default written in UTF-16, as kubectl does", async () => {
+        const root = writeTree({ "ns.yaml": namespace("shop") });
+        fs.writeFileSync(
+            path.join(root, "mesh.yaml"),
+            Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(MESH_STRICT, "utf16le")]),
+        );
+        const { code, stdout, stderr } = await runCommand(main, [root]);
+        expect([code, stderr]).to.deep.equal([0, ""]);
+        expect(stdout).to.contain(
+            "Mesh-wide default: **STRICT** (mesh-wide `istio-system/default`). Computed",
+        );
+    });
+
+    it("refuses a file above --max-file-size in one line, before reading it", async () => {
+        const root = writeTree({ "ns.yaml": namespace("shop") });
+        const size = Buffer.byteLength(namespace("shop"));
+        expect(await runCommand(main, ["--max-file-size", "64", root])).to.deep.equal({
+            code: 2,
+            stdout: "",
+            stderr: `mesh-report: cannot read ${root}/ns.yaml: ${size} bytes, more than the 64 bytes a file may have (--max-file-size)`,
         });
     });
 });

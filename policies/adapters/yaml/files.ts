@@ -1,7 +1,72 @@
 // Finds the YAML files under the paths a user names, and reads them. Any path that cannot be read
 // makes the whole input unusable: a linter that silently skipped it would pass what it never saw.
+// Every read is bounded: only regular files are opened for reading (a FIFO would block forever,
+// /dev/zero never ends), and none above a size limit no real manifest comes near.
 import * as fs from "fs";
 import * as path from "path";
+
+/** The largest file read unless the caller says otherwise: far above any real manifest. */
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
+
+/**
+ * The largest limit a caller may set: a file's text must fit in one string (V8 refuses strings of
+ * 512 MiB and more), UTF-16 files decode to as many characters as half their bytes.
+ */
+export const MAX_FILE_SIZE_LIMIT = 256 * 1024 * 1024;
+
+/** How much is read. */
+export interface ReadLimits {
+    /** The largest file read, in bytes; larger files make the input unusable. */
+    readonly maxFileSize: number;
+}
+
+export const DEFAULT_LIMITS: ReadLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE };
+
+const UNITS: readonly [string, number][] = [
+    ["GiB", 1024 ** 3],
+    ["MiB", 1024 ** 2],
+    ["KiB", 1024],
+];
+
+/** `16 MiB`, `1.5 KiB`, `200 bytes`. */
+export function formatSize(bytes: number): string {
+    for (const [unit, size] of UNITS) {
+        if (bytes >= size) {
+            return `${Number((bytes / size).toFixed(1))} ${unit}`;
+        }
+    }
+    return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
+}
+
+/** A size as `--max-file-size` takes it (`16MiB`, `512 KiB`, `1048576`), or undefined. */
+export function parseSize(text: string): number | undefined {
+    const match = /^(\d+(?:\.\d+)?)\s*(KiB|MiB|GiB|B)?$/i.exec(text.trim());
+    if (!match) {
+        return undefined;
+    }
+    const unit = UNITS.find(([name]) => name.toLowerCase() === match[2]?.toLowerCase());
+    const bytes = Math.floor(Number(match[1]) * (unit?.[1] ?? 1));
+    return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : undefined;
+}
+
+/** How long an echoed value may be: enough for any real path, not for a pasted document. */
+const SHOWN_LIMIT = 200;
+
+/**
+ * A value as an error line may echo it: on one line (control characters, which could also steer
+ * a terminal, shown as `?`), credentials in a URL's userinfo masked, and cut to a few hundred
+ * characters.
+ */
+export function shown(value: string, limit = SHOWN_LIMIT): string {
+    // Masked before it is cut, so that a cut never leaves half a password in view; the head
+    // alone, so that a huge value costs little. Userinfo cut off at the end is masked too.
+    const text = value
+        .slice(0, limit * 4)
+        // eslint-disable-next-line no-control-regex -- control characters are what it replaces
+        .replace(/[\x00-\x1f\x7f-\x9f]/g, "?")
+        .replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*(@|$)/gi, "$1***$2");
+    return value.length > limit ? `${text.slice(0, limit)}…` : text;
+}
 
 /** An input path that cannot be read; the message is one line naming the path and why. */
 export class UnusableInputError extends Error {
@@ -9,7 +74,7 @@ export class UnusableInputError extends Error {
         readonly inputPath: string,
         reason: string,
     ) {
-        super(`cannot read ${inputPath}: ${reason}`);
+        super(`cannot read ${shown(inputPath)}: ${reason}`);
         this.name = "UnusableInputError";
     }
 }
@@ -29,12 +94,41 @@ const REASONS: Record<string, string> = {
     ENOTDIR: "a part of the path is not a directory",
     ELOOP: "too many levels of symbolic links",
     EISDIR: "is a directory",
+    ENAMETOOLONG: "a name in the path is too long",
 };
 
 function unusable(inputPath: string, error: unknown): UnusableInputError {
     const code = (error as NodeJS.ErrnoException).code ?? "";
     const fallback = code || (error instanceof Error ? error.message : String(error));
     return new UnusableInputError(inputPath, REASONS[code] ?? fallback.split("\n")[0]);
+}
+
+/** What a path that is neither a regular file nor a directory is, in words. */
+function specialKind(stat: fs.Stats): string {
+    if (stat.isFIFO()) {
+        return "a FIFO";
+    }
+    if (stat.isCharacterDevice()) {
+        return "a character device";
+    }
+    if (stat.isBlockDevice()) {
+        return "a block device";
+    }
+    return stat.isSocket() ? "a socket" : "a special file";
+}
+
+function notRegular(inputPath: string, stat: fs.Stats, what: string): UnusableInputError {
+    return new UnusableInputError(inputPath, `${specialKind(stat)}, not ${what}`);
+}
+
+function tooLarge(inputPath: string, size: number | undefined, limits: ReadLimits) {
+    const limit = `the ${formatSize(limits.maxFileSize)} a file may have (--max-file-size)`;
+    return new UnusableInputError(
+        inputPath,
+        size === undefined
+            ? `grew past ${limit} while read`
+            : `${formatSize(size)}, more than ${limit}`,
+    );
 }
 
 export function isYamlFile(name: string): boolean {
@@ -50,7 +144,8 @@ function toDisplay(file: string): string {
  * The YAML files below each path, in a stable order: a named file is taken whatever its name;
  * directories are walked recursively for `.yaml` and `.yml` files, skipping hidden directories
  * (`.git`). A file reached twice (overlapping paths, symbolic links) is listed once.
- * Throws {@link UnusableInputError} for a path that is missing or unreadable.
+ * Throws {@link UnusableInputError} for a path that is missing or unreadable, and for a FIFO,
+ * socket or device named on the command line or found with a YAML name: nothing is read of them.
  */
 export function collectYamlFiles(paths: readonly string[]): InputFile[] {
     const files: InputFile[] = [];
@@ -90,7 +185,12 @@ export function collectYamlFiles(paths: readonly string[]): InputFile[] {
                     walk(childDisplay, target.real);
                 } else if (target.stat.isFile() && isYamlFile(entry.name)) {
                     addFile(childDisplay, target.real);
+                } else if (!target.stat.isDirectory() && isYamlFile(entry.name)) {
+                    throw notRegular(childDisplay, target.stat, "a regular file");
                 }
+            } else if (isYamlFile(entry.name)) {
+                // A FIFO or device named like a manifest: Flux and kubectl would try to read it.
+                throw notRegular(childDisplay, resolve(childDisplay).stat, "a regular file");
             }
         }
     };
@@ -101,7 +201,7 @@ export function collectYamlFiles(paths: readonly string[]): InputFile[] {
         } else if (stat.isFile()) {
             addFile(inputPath, real);
         } else {
-            throw new UnusableInputError(inputPath, "not a file or directory");
+            throw notRegular(inputPath, stat, "a file or directory");
         }
     }
     return files;
@@ -116,11 +216,77 @@ function resolve(inputPath: string): { stat: fs.Stats; real: string } {
     }
 }
 
-/** A file's text. Throws {@link UnusableInputError} when it cannot be read. */
-export function readText(file: InputFile): string {
+/** How much is read at a time: the size of most manifests in one read. */
+const CHUNK = 64 * 1024;
+
+/**
+ * A regular file's bytes, at most `limits.maxFileSize` of them; undefined when it does not exist
+ * or is a directory (a build's reference to a missing file is a problem of the build, not of
+ * reading). Throws {@link UnusableInputError} for anything else that cannot be read: a FIFO or a
+ * device (opened without blocking and refused before a byte is read), a file above the limit
+ * (refused by its size, or when it grows past the limit while read), a file it may not read.
+ */
+export function readBytesIfPresent(
+    real: string,
+    display: string,
+    limits: ReadLimits = DEFAULT_LIMITS,
+): Buffer | undefined {
+    let fd: number;
     try {
-        return fs.readFileSync(file.real, "utf8");
+        // O_NONBLOCK: opening a FIFO for reading would wait for a writer forever.
+        fd = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     } catch (error) {
-        throw unusable(file.display, error);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR" || code === "EISDIR") {
+            return undefined;
+        }
+        throw unusable(display, error);
     }
+    try {
+        const stat = fs.fstatSync(fd);
+        if (stat.isDirectory()) {
+            return undefined;
+        }
+        if (!stat.isFile()) {
+            throw notRegular(display, stat, "a regular file");
+        }
+        if (stat.size > limits.maxFileSize) {
+            throw tooLarge(display, stat.size, limits);
+        }
+        const chunks: Buffer[] = [];
+        let total = 0;
+        for (;;) {
+            // One byte past the limit tells a file that grew while read.
+            const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limits.maxFileSize + 1 - total));
+            const count = fs.readSync(fd, chunk, 0, chunk.length, null);
+            if (count === 0) {
+                break;
+            }
+            chunks.push(count === chunk.length ? chunk : chunk.subarray(0, count));
+            total += count;
+            if (total > limits.maxFileSize) {
+                throw tooLarge(display, undefined, limits);
+            }
+        }
+        return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+    } catch (error) {
+        throw error instanceof UnusableInputError ? error : unusable(display, error);
+    } finally {
+        fs.closeSync(fd);
+    }
+}
+
+/** An input file's bytes. Throws {@link UnusableInputError} when it cannot be read. */
+export function readBytes(file: InputFile, limits: ReadLimits = DEFAULT_LIMITS): Buffer {
+    const bytes = readBytesIfPresent(file.real, file.display, limits);
+    if (!bytes) {
+        // Gone, or replaced by a directory, since it was listed.
+        throw new UnusableInputError(file.display, "no such file");
+    }
+    return bytes;
+}
+
+/** An input file's text as UTF-8. Throws {@link UnusableInputError} when it cannot be read. */
+export function readText(file: InputFile, limits: ReadLimits = DEFAULT_LIMITS): string {
+    return readBytes(file, limits).toString("utf8");
 }

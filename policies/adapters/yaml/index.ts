@@ -6,6 +6,7 @@
 // reaches are listed, not judged. A tree with neither is read file by file. Helm charts, Go
 // templates and SOPS-encrypted documents are never read as manifests.
 import * as path from "path";
+import { isMap as isMapNode, isSeq, Node } from "yaml";
 import {
     Capabilities,
     HelmRelease,
@@ -18,15 +19,25 @@ import { ClusterBuilder, isFluxKustomization, readFluxSpec } from "./flux";
 import { toHelmRelease, isFluxHelmRelease } from "./helmReleases";
 import { BuildProblem, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
 import { isMap } from "./kustomize/resource";
-import { collectYamlFiles, readText } from "./files";
+import { collectYamlFiles, DEFAULT_LIMITS, InputFile, readBytes, ReadLimits } from "./files";
 import { documentObjects, toKubeObject } from "./objects";
-import { commentAbove, isKubeShaped, YamlSource } from "./parse";
+import { commentAbove, isKubeShaped, ParsedFile, parseWithTree, YamlSource } from "./parse";
 import { FluxDocument, findRoots } from "./roots";
 import { diskTree, FileTree, memoryTree } from "./tree";
 
-export { collectYamlFiles, readText, UnusableInputError } from "./files";
-export type { InputFile } from "./files";
-export { parseFast, parseWithTree } from "./parse";
+export {
+    collectYamlFiles,
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_FILE_SIZE,
+    formatSize,
+    MAX_FILE_SIZE_LIMIT,
+    parseSize,
+    readText,
+    shown,
+    UnusableInputError,
+} from "./files";
+export type { InputFile, ReadLimits } from "./files";
+export { decodeYaml, MAX_ALIAS_VALUES, parseFast, parseWithTree } from "./parse";
 export type { BrokenYaml, YamlSource } from "./parse";
 
 /** What plain YAML files can tell the rules: no dependency edges, Helm values only via Flux. */
@@ -72,27 +83,40 @@ export interface YamlInput {
     /** Remote resources the builds name (Flux fetches them; an offline read cannot). */
     readonly remote: string[];
     readonly notManifests: NotManifests;
+    /**
+     * The line of a field of the object written at `line` of `file` (a display path), when the
+     * file is one of the input's and the field is written there (a build may have added it).
+     */
+    readonly fieldLine?: (file: string, line: number, path: FieldPath) => number | undefined;
 }
+
+/** A field inside an object: keys of maps, indices of lists. */
+export type FieldPath = readonly (string | number)[];
 
 /**
  * Reads the YAML files below the paths. A named path without kustomizations or Flux
  * Kustomizations (rendered Helm output, say) is added to every cluster the others build. Throws
- * UnusableInputError for an unreadable path.
+ * UnusableInputError for an unreadable path, a FIFO or device, or a file above the size limit.
  */
-export function readYamlInput(paths: readonly string[]): YamlInput {
+export function readYamlInput(
+    paths: readonly string[],
+    limits: ReadLimits = DEFAULT_LIMITS,
+): YamlInput {
     const files = collectYamlFiles(paths);
-    const sources = files.map((file) => ({ ...file, text: readText(file) }));
+    // Every file is read (within the limit) before any is judged: an unusable one stops the run.
+    const read = new Map(files.map((file) => [file.real, readBytes(file, limits)]));
     const tree = diskTree(
         new Map(files.map((file) => [file.real, file.display])),
         paths,
-        new Map(sources.map((source) => [source.real, source.text])),
+        read,
+        limits,
     );
     // Each file belongs to the first named path it was found under.
     const groups = paths.map((named) =>
         files.filter((file) => file.display === named || file.display.startsWith(`${named}/`)),
     );
     return yamlInput(
-        sources,
+        files,
         tree,
         groups.map((group) => group.map((file) => file.real)),
     );
@@ -115,17 +139,23 @@ function chartFinder(tree: FileTree): (file: string) => boolean {
 }
 
 /**
- * The model of YAML texts; `real` paths identify files and resolve references between them.
- * `groups` are the files of each named path (all one group when not given).
+ * The model of YAML files: their texts, or a tree to read them from. `real` paths identify files
+ * and resolve references between them. `groups` are the files of each named path (all one group
+ * when not given).
  */
 export function yamlInput(
-    sources: readonly YamlSource[],
+    sources: readonly YamlSource[] | readonly InputFile[],
     tree?: FileTree,
     groups: readonly (readonly string[])[] = [sources.map((source) => source.real)],
 ): YamlInput {
-    const workspace = new Workspace(tree ?? memoryTree(sources));
+    const workspace = new Workspace(
+        tree ??
+            memoryTree(
+                sources.map((source) => ({ ...source, text: "text" in source ? source.text : "" })),
+            ),
+    );
     const notManifests: NotManifests = { chart: [], template: [], encrypted: [] };
-    const manifests: YamlSource[] = [];
+    const manifests: InputFile[] = [];
     const flux: FluxDocument[] = [];
     const kustomizationFiles: string[] = [];
     const chartOf = chartFinder(workspace.tree);
@@ -135,7 +165,7 @@ export function yamlInput(
             notManifests.chart.push(source.display);
             continue;
         }
-        const templated = source.text.includes("{{");
+        const templated = (workspace.text(source.real) ?? "").includes("{{");
         if (templated && /\/templates\//.test(source.real)) {
             notManifests.template.push(source.display);
             continue;
@@ -162,9 +192,10 @@ export function yamlInput(
         }
     }
     const files = sources.map((source) => source.display);
+    const fieldLine = fieldLocator(workspace, sources);
     const roots = findRoots(workspace, flux, kustomizationFiles);
     if (roots.length === 0) {
-        return fileByFile(workspace, manifests, files, notManifests);
+        return { ...fileByFile(workspace, manifests, files, notManifests), fieldLine };
     }
     // Named paths with no root of their own join every cluster as they are written.
     const rooted = new Set([...kustomizationFiles, ...flux.map((document) => document.real)]);
@@ -229,6 +260,46 @@ export function yamlInput(
         unreached,
         remote: [...remote],
         notManifests,
+        fieldLine,
+    };
+}
+
+/**
+ * Finds the line of a field in the input's files, through their syntax trees (built on first
+ * use: only the few files with something to place need one).
+ */
+function fieldLocator(
+    workspace: Workspace,
+    sources: readonly InputFile[],
+): NonNullable<YamlInput["fieldLine"]> {
+    const reals = new Map(sources.map((source) => [source.display, source.real]));
+    const parsed = new Map<string, ParsedFile | undefined>();
+    return (file, line, field) => {
+        const real = reals.get(file);
+        if (real === undefined) {
+            return undefined;
+        }
+        if (!parsed.has(real)) {
+            const text = workspace.text(real);
+            parsed.set(
+                real,
+                text === undefined ? undefined : parseWithTree({ display: file, real, text }),
+            );
+        }
+        for (const document of parsed.get(real)?.documents ?? []) {
+            // The object is a document, or an item of a List document.
+            const items = isMapNode(document.node) ? document.node.get("items", true) : undefined;
+            const candidates = [document.node, ...(isSeq(items) ? items.items : [])];
+            for (const node of candidates) {
+                if (isMapNode(node) && document.lineOf(node) === line) {
+                    const target = node.getIn(field, true);
+                    return target instanceof Object && "range" in target
+                        ? document.lineOf(target as Node)
+                        : undefined;
+                }
+            }
+        }
+        return undefined;
     };
 }
 
@@ -246,9 +317,7 @@ function commentReader(workspace: Workspace): (source: Source, real: string) => 
                 if (comment === null) {
                     let fileLines = lines.get(real);
                     if (!fileLines) {
-                        fileLines = (workspace.tree.bytes(real)?.toString("utf8") ?? "").split(
-                            /\r?\n/,
-                        );
+                        fileLines = (workspace.text(real) ?? "").split(/\r?\n/);
                         lines.set(real, fileLines);
                     }
                     comment = source.line ? commentAbove(fileLines, source.line) : undefined;
@@ -321,7 +390,7 @@ function nameBeforeHash(object: KubeObject): string | undefined {
 /** A tree without roots: every manifest as written, as one input. */
 function fileByFile(
     workspace: Workspace,
-    manifests: readonly YamlSource[],
+    manifests: readonly InputFile[],
     files: string[],
     notManifests: NotManifests,
 ): YamlInput {
@@ -331,12 +400,8 @@ function fileByFile(
     for (const source of manifests) {
         const documents = workspace.documents(source.real);
         if (documents?.error) {
-            problems.push({
-                ...documents.error,
-                file: source.display,
-                syntax: true,
-                cluster: null,
-            });
+            const { line, message, kind } = documents.error;
+            problems.push({ file: source.display, line, message, [kind]: true, cluster: null });
             continue;
         }
         for (const document of documents?.documents ?? []) {

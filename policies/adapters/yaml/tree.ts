@@ -3,9 +3,13 @@
 // root). Read from disk on demand, or from texts held in memory for tests.
 import * as fs from "fs";
 import * as path from "path";
+import { DEFAULT_LIMITS, readBytesIfPresent, ReadLimits } from "./files";
 
 export interface FileTree {
-    /** A file's bytes; undefined when it is missing, a directory or unreadable. */
+    /**
+     * A file's bytes; undefined when it is missing or a directory. Throws UnusableInputError for
+     * a file that cannot be read safely (a FIFO, a device, one above the size limit).
+     */
     bytes(real: string): Buffer | undefined;
     isDirectory(real: string): boolean;
     /** The names in a directory, sorted; empty when it is not one. */
@@ -30,32 +34,36 @@ export function toDisplay(file: string): string {
 export function diskTree(
     displays: ReadonlyMap<string, string>,
     named: readonly string[] = [],
-    /** Texts already read, by resolved path: not read again. */
-    texts: ReadonlyMap<string, string> = new Map(),
+    /** Files already read, by resolved path: not read again. */
+    read: ReadonlyMap<string, Buffer> = new Map(),
+    limits: ReadLimits = DEFAULT_LIMITS,
 ): FileTree {
-    const roots = named.flatMap((display) => {
+    const roots = named.flatMap((shown) => {
         try {
-            return [{ display, real: fs.realpathSync(display) }];
+            return [{ display: shown, real: fs.realpathSync(shown) }];
         } catch {
             return [];
         }
     });
+    const display = (real: string) => {
+        const known = displays.get(real);
+        if (known) {
+            return known;
+        }
+        const root = roots.find((r) => real === r.real || real.startsWith(r.real + path.sep));
+        return toDisplay(
+            root
+                ? path.join(root.display, path.relative(root.real, real))
+                : path.relative(process.cwd(), real) || ".",
+        );
+    };
     const bytes = new Map<string, Buffer | undefined>();
     const listings = new Map<string, string[]>();
     const stats = new Map<string, boolean>();
     return {
         bytes(real) {
-            if (!bytes.has(real) && texts.has(real)) {
-                bytes.set(real, Buffer.from(texts.get(real)!, "utf8"));
-            }
             if (!bytes.has(real)) {
-                let content: Buffer | undefined;
-                try {
-                    content = fs.statSync(real).isFile() ? fs.readFileSync(real) : undefined;
-                } catch {
-                    content = undefined;
-                }
-                bytes.set(real, content);
+                bytes.set(real, read.get(real) ?? readBytesIfPresent(real, display(real), limits));
             }
             return bytes.get(real);
         },
@@ -83,18 +91,7 @@ export function diskTree(
             }
             return listings.get(real)!;
         },
-        display(real) {
-            const known = displays.get(real);
-            if (known) {
-                return known;
-            }
-            const root = roots.find((r) => real === r.real || real.startsWith(r.real + path.sep));
-            return toDisplay(
-                root
-                    ? path.join(root.display, path.relative(root.real, real))
-                    : path.relative(process.cwd(), real) || ".",
-            );
-        },
+        display,
     };
 }
 

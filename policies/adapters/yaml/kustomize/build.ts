@@ -11,7 +11,7 @@
 // what they change): replicas, images, replacements, vars, helmCharts and plugins.
 import * as path from "path";
 import { Operation } from "rfc6902";
-import { isList, parseFile, Parsed } from "../parse";
+import { decodeYaml, isList, parseFile, Parsed } from "../parse";
 import { FileTree } from "../tree";
 import {
     ANNOTATIONS,
@@ -82,7 +82,12 @@ export interface BuildProblem {
     readonly message: string;
     /** The file is not valid YAML (the parser's message). */
     readonly syntax?: boolean;
+    /** The file's bytes are not text YAML can be read from (a binary file, UTF-32). */
+    readonly encoding?: boolean;
 }
+
+/** What kind of problem of a file's own (not of a build) it is. */
+export type FileProblem = "syntax" | "encoding";
 
 /** What a build read and produced. */
 export interface Build {
@@ -117,32 +122,59 @@ export interface Overrides {
 /** A parsed file, cached: the same file is read once however many builds include it. */
 export interface Documents {
     readonly documents: readonly Parsed[];
-    /** The parser's error, when the file is not valid YAML. */
-    readonly error?: { readonly line: number; readonly message: string };
+    /** Why the file cannot be read: not valid YAML (the parser's message), or not text. */
+    readonly error?: {
+        readonly line: number;
+        readonly message: string;
+        readonly kind: FileProblem;
+    };
 }
 
 /** Reads and parses files for builds, once each. */
 export class Workspace {
     private readonly parsed = new Map<string, Documents | undefined>();
+    private readonly decoded = new Map<string, ReturnType<typeof decodeYaml> | undefined>();
 
     constructor(readonly tree: FileTree) {}
+
+    private decode(real: string): ReturnType<typeof decodeYaml> | undefined {
+        if (!this.decoded.has(real)) {
+            const bytes = this.tree.bytes(real);
+            this.decoded.set(real, bytes && decodeYaml(bytes));
+        }
+        return this.decoded.get(real);
+    }
+
+    /**
+     * A file's text, decoded as kubectl decodes it (UTF-8, or UTF-16 with a byte-order mark);
+     * undefined when the file does not exist or cannot be decoded.
+     */
+    text(real: string): string | undefined {
+        const text = this.decode(real);
+        return typeof text === "string" ? text : undefined;
+    }
 
     /** A file's documents; undefined when the file does not exist. */
     documents(real: string): Documents | undefined {
         if (!this.parsed.has(real)) {
-            const bytes = this.tree.bytes(real);
-            if (!bytes) {
+            const text = this.decode(real);
+            if (text === undefined) {
                 this.parsed.set(real, undefined);
-            } else {
-                const file = parseFile({
-                    real,
-                    display: this.tree.display(real),
-                    text: bytes.toString("utf8"),
+            } else if (typeof text !== "string") {
+                this.parsed.set(real, {
+                    documents: [],
+                    error: { line: text.line, message: text.message, kind: "encoding" },
                 });
+            } else {
+                const file = parseFile({ real, display: this.tree.display(real), text });
                 this.parsed.set(real, {
                     documents: file.documents,
                     ...(file.broken && {
-                        error: { line: file.broken.line, message: file.broken.message },
+                        error: {
+                            line: file.broken.line,
+                            message: file.broken.message,
+                            kind: "syntax",
+                        },
                     }),
                 });
             }
@@ -274,13 +306,13 @@ export class Builder {
         build: Build,
         at: { display: string; line?: number },
         message: string,
-        syntax = false,
+        kind?: FileProblem,
     ) {
         build.problems.push({
             file: at.display,
             line: at.line ?? 1,
             message,
-            ...(syntax && { syntax }),
+            ...(kind && { [kind]: true }),
         });
     }
 
@@ -308,8 +340,8 @@ export class Builder {
             this.problem(build, at, `${display} has more than one kustomization file`);
         }
         if (documents?.error) {
-            const { line, message } = documents.error;
-            this.problem(build, { ...at, line }, message, true);
+            const { line, message, kind: problem } = documents.error;
+            this.problem(build, { ...at, line }, message, problem);
             return undefined;
         }
         const [document] = documents?.documents ?? [];
@@ -431,8 +463,8 @@ export class Builder {
         build.read.add(file);
         const display = this.workspace.tree.display(file);
         if (documents.error) {
-            const { line, message } = documents.error;
-            this.problem(build, { display, line }, message, true);
+            const { line, message, kind } = documents.error;
+            this.problem(build, { display, line }, message, kind);
             return;
         }
         for (const document of documents.documents) {
@@ -587,7 +619,12 @@ export class Builder {
         }
         build.read.add(real);
         build.data.add(real);
-        return bytes.toString("utf8");
+        const text = decodeYaml(bytes);
+        if (typeof text !== "string") {
+            report(`patch ${entry.path} cannot be read: ${text.message}`);
+            return undefined;
+        }
+        return text;
     }
 
     private strategicMergePatches(

@@ -325,8 +325,15 @@ function ensureParents(value: Json, operation: Operation): void {
 export function applyJsonPatch(resource: Resource, operations: Operation[]): string | undefined {
     resource.remember();
     for (const operation of operations) {
-        ensureParents(resource.value, operation);
-        const [error] = applyPatch(resource.value, [operation]);
+        let error: { name: string } | null;
+        try {
+            ensureParents(resource.value, operation);
+            [error] = applyPatch(resource.value, [operation]);
+        } catch (thrown) {
+            // rfc6902 throws where the path goes through a scalar (`/spec/list/-` on a string):
+            // kustomize refuses that patch too.
+            error = { name: thrown instanceof Error ? thrown.name : "Error" };
+        }
         if (error) {
             return `${operation.op} ${operation.path}: ${error.name}`;
         }
