@@ -25,7 +25,9 @@ export function isConfigErrorMessage(message: string): boolean {
 export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
     const result = stackConfigSchema.safeParse(raw, { reportInput: true });
     if (!result.success) {
-        throw new ConfigError(describeIssue(result.error.issues[0]));
+        // Every problem at once, one line each: a user fixes the stack file in one pass.
+        const lines = [...new Set(result.error.issues.map(describeIssue))];
+        throw new ConfigError(lines.join("\n"));
     }
     const unstated = unstatedSwitch(raw);
     if (unstated) {

@@ -151,6 +151,25 @@ describe("stack config", () => {
     ];
     itRejectsEach(badValues);
 
+    it("reports every problem of a config at once, one line each", () => {
+        expect(() =>
+            parseStackConfig({
+                ...minimal,
+                istio: { version: "latest", namespace: "Istio_System" },
+                mesh: { namespaces: [{ name: "kube-system", create: true }] },
+            }),
+        )
+            .to.throw()
+            .with.property(
+                "message",
+                [
+                    'Invalid config picluster-mesh:istio.version = "latest": expected a pinned chart version such as 1.30.3.',
+                    "Invalid config picluster-mesh:istio.namespace = \"Istio_System\": expected a Kubernetes name: at most 63 lower-case letters, digits and '-'.",
+                    'Invalid config picluster-mesh:mesh.namespaces[0].name = "kube-system": expected a namespace the program may create: kube-system is the cluster\'s own (label it with create: false, or set createNamespace: false).',
+                ].join("\n"),
+            );
+    });
+
     it("accepts a kubeconfig file path", () => {
         const config = parseStackConfig({
             ...minimal,
