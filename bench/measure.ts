@@ -9,7 +9,7 @@ import { rules } from "../policies/rules";
 import { lintBenchmark, lintProcess } from "./lint";
 import { evaluationOverhead, startupMs } from "./overhead";
 import { generatedPlan } from "./policies";
-import { planAndCheck } from "./scale";
+import { planAndCheck, scaleAgainstFloor } from "./scale";
 import { median, time } from "./timing";
 
 interface Figure {
@@ -109,6 +109,26 @@ export async function measure(): Promise<number> {
         budget: "<= 12",
         ok: large.ms / small.ms <= 12,
         detail: { small, large },
+    });
+
+    // 4b. 5,000 and 10,000 namespaces, each in its own process beside the SDK floor for the same
+    // resources: time must grow linearly, peak memory stay near the floor's.
+    const [five, ten] = [scaleAgainstFloor(5000), scaleAgainstFloor(10000)];
+    record({
+        name: "plan growth, 10,000 / 5,000 namespaces (own process)",
+        value: Number((ten.program.ms / five.program.ms).toFixed(2)),
+        unit: "ratio",
+        budget: "<= 2.1",
+        ok: ten.program.ms / five.program.ms <= 2.1,
+        detail: { five, ten },
+    });
+    record({
+        name: "peak memory at 10,000 namespaces, program / SDK floor",
+        value: Number(ten.memoryRatio.toFixed(2)),
+        unit: "ratio",
+        budget: "<= 1.3",
+        ok: ten.memoryRatio <= 1.3,
+        detail: { program: ten.program, floor: ten.floor },
     });
 
     // 5. The policy core on 10,000 resources and mesh-lint on 10,000 YAML documents.

@@ -2,6 +2,10 @@
 // and checked by the policy pack. The program runs in this process: the CLI hands a program its
 // whole config in one environment variable, which Linux caps at 128 KiB, and 500 namespaces of
 // exceptions take more (see ConfigTooLargeError in harness/runtime/langhost.ts).
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { runPolicies } from "../harness/engine";
 import { planStack } from "../harness/stack";
 import { time } from "./timing";
@@ -36,4 +40,39 @@ export async function planAndCheck(count: number) {
         violations = (await runPolicies(plan)).violations.length;
     });
     return { namespaces: count, resources, violations, ms };
+}
+
+interface SideRun {
+    side: string;
+    resources: number;
+    ms: number;
+    peakMiB: number;
+}
+
+function side(args: string[]): SideRun {
+    const child = spawnSync(
+        process.execPath,
+        ["--stack-trace-limit=0", path.join(__dirname, "scaleChild.js"), ...args],
+        { encoding: "utf8", maxBuffer: 1 << 26 },
+    );
+    if (child.status !== 0) {
+        throw new Error(`scale child ${args.join(" ")} failed: ${child.stderr.trim()}`);
+    }
+    return JSON.parse(child.stdout.trim().split("\n").pop()!);
+}
+
+/**
+ * The picluster program with `count` generated namespaces against the SDK floor for the same
+ * resources, each in a fresh process: time and peak memory side by side.
+ */
+export function scaleAgainstFloor(count: number) {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "picluster-scale-"));
+    try {
+        const file = path.join(directory, "plan.json");
+        const program = side(["program", String(count), file]);
+        const floor = side(["floor", file]);
+        return { namespaces: count, program, floor, memoryRatio: program.peakMiB / floor.peakMiB };
+    } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+    }
 }
