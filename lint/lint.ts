@@ -3,7 +3,9 @@
 // through the core's evaluate); this layer adds the problems files have that a Pulumi plan
 // cannot: YAML that does not parse (YAML001), builds Flux or kustomize refuse (YAML002), policies
 // a build moves (YAML003), files that are not text (YAML004) and fields of built-in objects whose
-// type the API server refuses (YAML005). Nothing that was not read passes as clean.
+// type the API server refuses (YAML005), and suppression annotations it cannot use (YAML006). A
+// finding an object's annotation suppresses is kept apart with its reason, never dropped. Nothing
+// that was not read passes as clean.
 import {
     CatalogueEntry,
     describeSubject,
@@ -22,23 +24,52 @@ import { catalogue } from "../policies/catalogue";
 import { rules as packRules } from "../policies/rules";
 import { InputProblem, ReadLimits, readYamlInput, YamlInput } from "../policies/adapters/yaml";
 import { fieldText, wrongFields } from "./shapes";
+import { SUPPRESS_ANNOTATION, suppressionOf } from "./suppression";
 
 /**
  * The lint layer's own codes: YAML that does not parse, a failing build, a moved policy, a file
- * that is not text, a field of the wrong type.
+ * that is not text, a field of the wrong type, a suppression annotation it cannot use.
  */
 export const YAML_SYNTAX = catalogue.YAML001;
 export const YAML_BUILD = catalogue.YAML002;
 export const YAML_MOVED = catalogue.YAML003;
 export const YAML_ENCODING = catalogue.YAML004;
 export const YAML_FIELD_TYPE = catalogue.YAML005;
+export const YAML_SUPPRESSION = catalogue.YAML006;
+
+/**
+ * The codes about files rather than objects: what could not be read or built. A config may not
+ * lower or disable them (nothing unread passes as clean), and no annotation can suppress them.
+ */
+export const INPUT_CODES: readonly string[] = [
+    YAML_SYNTAX.code,
+    YAML_BUILD.code,
+    YAML_ENCODING.code,
+];
+
+/** The lint layer's codes a config may set the level of or disable, as it may the pack's rules. */
+export const LINT_RULES: readonly CatalogueEntry[] = [
+    YAML_MOVED,
+    YAML_FIELD_TYPE,
+    YAML_SUPPRESSION,
+];
+
+type Levels = Readonly<Record<string, RuleLevel | "disabled">>;
+
+function disabled(entry: CatalogueEntry, levels: Levels | undefined): boolean {
+    return levels?.[entry.name] === "disabled";
+}
 
 /** The fields of built-in objects whose type the API server refuses, one finding each. */
 function fieldTypeFindings(
     input: YamlInput,
     objects: readonly KubeObject[],
     cluster: string | null,
+    levels?: Levels,
 ) {
+    if (disabled(YAML_FIELD_TYPE, levels)) {
+        return [];
+    }
     return objects.flatMap((object) =>
         wrongFields(object).map((wrong) => {
             const field = fieldText(wrong.path);
@@ -53,8 +84,8 @@ function fieldTypeFindings(
                 file !== undefined && line !== undefined
                     ? input.fieldLine?.(file, line, wrong.path)
                     : undefined;
-            const result = ruleFinding(found, YAML_FIELD_TYPE, cluster);
-            return fieldLine === undefined ? result : { ...result, line: fieldLine };
+            const result = ruleFinding(found, YAML_FIELD_TYPE, cluster, levels);
+            return fieldLine === undefined ? result : withLine(result, fieldLine);
         }),
     );
 }
@@ -70,7 +101,14 @@ function isNamespacedPolicy(object: KubeObject): boolean {
 }
 
 /** The policies a build moved out of the namespace written in their file. */
-function movedPolicies(objects: readonly KubeObject[], cluster: string | null): LintFinding[] {
+function movedPolicies(
+    objects: readonly KubeObject[],
+    cluster: string | null,
+    levels?: Levels,
+): LintFinding[] {
+    if (disabled(YAML_MOVED, levels)) {
+        return [];
+    }
     return objects
         .filter((object) => {
             const written = object.source.writtenNamespace;
@@ -93,8 +131,67 @@ function movedPolicies(objects: readonly KubeObject[], cluster: string | null): 
                 build,
                 namespace: object.metadata.namespace ?? "",
             });
-            return ruleFinding(moved, YAML_MOVED, cluster);
+            return ruleFinding(moved, YAML_MOVED, cluster, levels);
         });
+}
+
+/** Suppression annotations that suppress nothing: without a code or a reason, or a code unknown. */
+function suppressionProblems(
+    objects: readonly KubeObject[],
+    cluster: string | null,
+    levels?: Levels,
+): LintFinding[] {
+    if (disabled(YAML_SUPPRESSION, levels)) {
+        return [];
+    }
+    return objects.flatMap((object) => {
+        const suppression = suppressionOf(object, isCode);
+        if (suppression === undefined || !("problem" in suppression)) {
+            return [];
+        }
+        const args = { object: describeSubject(object), annotation: SUPPRESS_ANNOTATION };
+        const found =
+            suppression.problem === "code"
+                ? finding(YAML_SUPPRESSION, object, "code", {
+                      ...args,
+                      codes: suppression.unknown.join(", "),
+                  })
+                : suppression.problem === "reason"
+                  ? finding(YAML_SUPPRESSION, object, "reason", {
+                        ...args,
+                        codes: suppression.codes.join(","),
+                    })
+                  : finding(YAML_SUPPRESSION, object, "codes", args);
+        return [ruleFinding(found, YAML_SUPPRESSION, cluster, levels)];
+    });
+}
+
+function isCode(code: string): boolean {
+    return Object.hasOwn(catalogue, code);
+}
+
+/** The object each finding is about, for its suppression annotation. */
+const subjects = new WeakMap<LintFinding, Subject>();
+
+function withLine(found: LintFinding, line: number): LintFinding {
+    const moved = { ...found, line };
+    const subject = subjects.get(found);
+    if (subject) {
+        subjects.set(moved, subject);
+    }
+    return moved;
+}
+
+/** The reason an annotation on the finding's object gives for suppressing it, if any. */
+function suppressedBecause(found: LintFinding): string | undefined {
+    const subject = subjects.get(found);
+    if (subject?.category !== "kubernetes" || INPUT_CODES.includes(found.code)) {
+        return undefined;
+    }
+    const suppression = suppressionOf(subject, isCode);
+    return suppression && "reason" in suppression && suppression.codes.includes(found.code)
+        ? suppression.reason
+        : undefined;
 }
 
 /** One finding as mesh-lint reports it (the `--json` shape, plus the fix). */
@@ -119,8 +216,16 @@ export interface LintFinding {
     readonly fix: string;
 }
 
+/** A finding an annotation on its object suppresses, with the reason the annotation gives. */
+export interface SuppressedFinding extends LintFinding {
+    readonly reason: string;
+}
+
 export interface LintResult {
+    /** The findings that count: what decides the exit code. */
     readonly findings: LintFinding[];
+    /** Findings suppressed by their object's annotation: listed, not counted against the input. */
+    readonly suppressed: SuppressedFinding[];
     /** Rules that judged nothing in this input, with why. */
     readonly notApplicable: { code: string; policy: string; reason: string }[];
     /** Codes of the rules that need what plain YAML lacks (Helm values, dependency edges). */
@@ -137,6 +242,8 @@ export interface LintResult {
     readonly remote: string[];
     /** Files that are not manifests: Helm charts, Go templates, SOPS-encrypted files. */
     readonly notManifests: { chart: number; template: number; encrypted: number };
+    /** Paths the config's ignore globs left out, unread. */
+    readonly ignored: readonly string[];
 }
 
 export interface LintOptions {
@@ -148,14 +255,20 @@ export interface LintOptions {
     readonly levels?: Readonly<Record<string, RuleLevel | "disabled">>;
     /** How much is read (the size limit of a file). */
     readonly limits?: ReadLimits;
+    /** The standard input's bytes, which the path `-` names. */
+    readonly stdin?: Buffer;
+    /** Paths (as shown) to leave out of the input: a named path, a directory, a file. */
+    readonly ignore?: (display: string) => boolean;
 }
 
 /**
- * Lints the YAML below the paths. Throws UnusableInputError for an unreadable path, a FIFO or
- * device, or a file above the size limit.
+ * Lints the YAML below the paths (`-` is the standard input, whose bytes `options.stdin` holds).
+ * Throws UnusableInputError for an unreadable path, a FIFO or device, or a file above the size
+ * limit.
  */
 export function lintPaths(paths: readonly string[], options: LintOptions = {}): LintResult {
-    return lintInput(readYamlInput(paths, options.limits), options);
+    const { stdin, ignore } = options;
+    return lintInput(readYamlInput(paths, options.limits, { stdin, ignore }), options);
 }
 
 /** Runs the rules over an input already read: each cluster on its own. */
@@ -179,8 +292,9 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
                     options.levels,
                 ),
             ),
-            ...movedPolicies(cluster.inventory.objects, cluster.label),
-            ...fieldTypeFindings(input, cluster.inventory.objects, cluster.label),
+            ...movedPolicies(cluster.inventory.objects, cluster.label, options.levels),
+            ...fieldTypeFindings(input, cluster.inventory.objects, cluster.label, options.levels),
+            ...suppressionProblems(cluster.inventory.objects, cluster.label, options.levels),
         );
         const notApplicable = new Set(evaluation.notApplicable.map(({ code }) => code));
         for (const { code, reason } of evaluation.notApplicable) {
@@ -191,8 +305,19 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
         rules.filter((rule) => !notApplicable.has(rule.code)).forEach((r) => judged.add(r.code));
     }
     const clusters = input.clusters.map((cluster) => cluster.inventory);
+    const counted: LintFinding[] = [];
+    const suppressed: SuppressedFinding[] = [];
+    for (const found of sortByFile(findings, input.files)) {
+        const reason = suppressedBecause(found);
+        if (reason === undefined) {
+            counted.push(found);
+        } else {
+            suppressed.push({ ...found, reason });
+        }
+    }
     return {
-        findings: sortByFile(findings, input.files),
+        findings: counted,
+        suppressed,
         notApplicable: [...skipped]
             .filter(([code]) => !judged.has(code))
             .map(([code, reason]) => ({ code, policy: byCode.get(code)?.name ?? code, reason })),
@@ -209,6 +334,7 @@ export function lintInput(input: YamlInput, options: LintOptions = {}): LintResu
             template: input.notManifests.template.length,
             encrypted: input.notManifests.encrypted.length,
         },
+        ignored: input.ignored ?? [],
     };
 }
 
@@ -271,12 +397,12 @@ function ruleFinding(
     finding: Finding,
     entry: CatalogueEntry | undefined,
     cluster: string | null,
-    levels: Readonly<Record<string, RuleLevel | "disabled">> = {},
+    levels: Levels = {},
 ): LintFinding {
     // A rule may report on the input as a whole (no object: no file either).
     const subject = finding.object as Subject | undefined;
     const chain = subject?.source.chain ?? [];
-    return {
+    const result: LintFinding = {
         code: finding.code,
         policy: entry?.name ?? finding.code,
         level: (entry && levelOf(levels[entry.name])) ?? entry?.level ?? "mandatory",
@@ -289,6 +415,10 @@ function ruleFinding(
         message: finding.message,
         fix: entry?.description ?? "",
     };
+    if (subject) {
+        subjects.set(result, subject);
+    }
+    return result;
 }
 
 /** Findings in input-file order, then by line and code; findings without a file come last. */
@@ -313,23 +443,38 @@ function compare(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The `--json` document: exactly the fields the issue names, in that order. */
+/** A finding's `--json` fields: exactly the fields the issue names, in that order. */
+function documentFinding(f: LintFinding) {
+    return {
+        code: f.code,
+        policy: f.policy,
+        level: f.level,
+        kind: f.kind,
+        namespace: f.namespace,
+        name: f.name,
+        file: f.file,
+        line: f.line,
+        cluster: f.cluster,
+        chain: f.chain,
+        message: f.message,
+    };
+}
+
+/** The `--json` document: the findings, then the suppressed findings with their reasons. */
 export function lintDocument(result: LintResult) {
     return {
-        findings: result.findings.map((f) => ({
-            code: f.code,
-            policy: f.policy,
-            level: f.level,
-            kind: f.kind,
-            namespace: f.namespace,
-            name: f.name,
-            file: f.file,
-            line: f.line,
-            cluster: f.cluster,
-            chain: f.chain,
-            message: f.message,
-        })),
+        findings: result.findings.map(documentFinding),
+        suppressed: result.suppressed.map((f) => ({ ...documentFinding(f), reason: f.reason })),
     };
+}
+
+/** `Kind namespace/name`, as findings name objects; null for a finding on a file. */
+export function objectOf(finding: LintFinding): string | null {
+    if (finding.kind === null) {
+        return null;
+    }
+    const name = finding.namespace ? `${finding.namespace}/${finding.name}` : finding.name;
+    return `${finding.kind} ${name}`;
 }
 
 function plural(count: number, word: string): string {
@@ -359,13 +504,39 @@ export function renderText(result: LintResult): string {
     if (lines.length > 0) {
         lines.push("");
     }
+    if (result.suppressed.length > 0) {
+        lines.push(`Suppressed by ${SUPPRESS_ANNOTATION} annotations:`);
+        for (const finding of result.suppressed) {
+            const where = [
+                finding.file ?? "",
+                finding.line === null ? "" : ` line ${finding.line}`,
+            ];
+            lines.push(`  ${where.join("")}: ${finding.code} ${finding.level} ${finding.policy}`);
+            lines.push(`    ${objectOf(finding)}: ${finding.reason}`);
+        }
+        lines.push("");
+    }
+    lines.push(...summaryLines(result));
+    return lines.join("\n");
+}
+
+/** The summary after the findings: counts, clusters, and what was not checked and why. */
+export function summaryLines(result: LintResult): string[] {
+    const lines: string[] = [];
     const mandatory = result.findings.filter((f) => f.level === "mandatory").length;
     const withFindings = new Set(result.findings.map((f) => f.file)).size;
+    const suppressed =
+        result.suppressed.length > 0 ? `, ${result.suppressed.length} suppressed` : "";
     lines.push(
         result.findings.length === 0
-            ? `No findings: ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`
-            : `${plural(result.findings.length, "finding")} (${mandatory} mandatory, ${result.findings.length - mandatory} advisory) in ${plural(withFindings, "file")}; ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`,
+            ? `No findings${suppressed}: ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`
+            : `${plural(result.findings.length, "finding")} (${mandatory} mandatory, ${result.findings.length - mandatory} advisory) in ${plural(withFindings, "file")}${suppressed}; ${plural(result.objects, "object")} in ${plural(result.files.length, "file")} checked.`,
     );
+    if (result.ignored.length > 0) {
+        lines.push(
+            `Left out by the config's ignore globs, unread: ${plural(result.ignored.length, "path")} (${result.ignored.join(", ")}).`,
+        );
+    }
     if (result.clusters.length > 0) {
         lines.push(`Clusters built: ${result.clusters.join(", ")}.`);
     }
@@ -392,5 +563,5 @@ export function renderText(result: LintResult): string {
             `Not applicable to plain YAML: ${skipped.map((n) => `${n.code} ${n.policy} (${n.reason})`).join("; ")}.`,
         );
     }
-    return lines.join("\n");
+    return lines;
 }

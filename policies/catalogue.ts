@@ -1096,4 +1096,17 @@ export const catalogue = defineCatalogue({
         },
         anchors: [],
     },
+    YAML006: {
+        name: "lint-suppression",
+        level: "advisory",
+        title: "A suppression annotation mesh-lint cannot use",
+        description:
+            "Checks that every picluster-mesh/lint-ignore annotation names the codes it suppresses and, after a colon, the reason, since one it cannot read suppresses nothing; write the codes, a colon and why the findings do not apply, as in `PMX005,PMX017: the legacy client has no sidecar`.",
+        messages: {
+            reason: "{{object}} suppresses {{codes}} with {{annotation}} but gives no reason, so nothing is suppressed; write the reason after a colon, as in `{{codes}}: why the findings do not apply`.",
+            codes: "{{object}} has {{annotation}} without a code before the colon, so nothing is suppressed; name the codes of the findings, as in `PMX005,PMX017: why the findings do not apply`.",
+            code: "{{object}} names {{codes}} in {{annotation}}, which no rule has, so nothing is suppressed; name codes from the rule table (PMX…, YAML…), separated by commas.",
+        },
+        anchors: [],
+    },
 });

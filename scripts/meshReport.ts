@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run --silent mesh-report -- (--stack NAME | PATH...) [--write-docs] [--max-file-size SIZE]`
 // Prints the mesh's effective mTLS table and topology diagram as Markdown, from a stack's plan
 // or from YAML files. `--write-docs` puts the stack's report into docs/mesh-report.md between the
@@ -10,7 +11,7 @@ import { PROJECT_ROOT } from "../harness/project";
 import type { ReadLimits } from "../policies/adapters/yaml/files";
 import type { Unused } from "../report/markdown";
 import { Command, parseCommand, runScript } from "./cli";
-import { MAX_FILE_SIZE_OPTION, readLimits, unexpected } from "./meshLint";
+import { Io, MAX_FILE_SIZE_OPTION, readLimits, stdinBytes, unexpected } from "./meshLint";
 import { sectionOf, withSection } from "./sections";
 
 export const EXIT_OK = 0;
@@ -29,7 +30,8 @@ export const MESH_REPORT: Command = {
         },
         "max-file-size": MAX_FILE_SIZE_OPTION,
     },
-    positionals: "PATH...  YAML files and directories, instead of a stack.",
+    positionals:
+        "PATH...  YAML files and directories, instead of a stack; - reads YAML from stdin.",
 };
 const USAGE = MESH_REPORT.usage;
 
@@ -74,11 +76,12 @@ export interface YamlReport {
 export async function yamlReport(
     paths: readonly string[],
     limits?: ReadLimits,
+    stdin?: Buffer,
 ): Promise<YamlReport> {
     const { readYamlInput } = await import("../policies/adapters/yaml");
     const { renderReport } = await import("../report/markdown");
     const { meshReport } = await import("../report/model");
-    const input = readYamlInput(paths, limits);
+    const input = readYamlInput(paths, limits, { stdin });
     const unusedOf = (cluster: string | null): Unused[] =>
         input.problems
             .filter((problem) => problem.cluster === null || problem.cluster === cluster)
@@ -117,16 +120,16 @@ export async function yamlReport(
     return { text, unused };
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = {}): Promise<number> {
     try {
-        return await run(argv);
+        return await run(argv, io);
     } catch (error) {
         console.error(await unexpected("mesh-report", error));
         return EXIT_UNUSABLE;
     }
 }
 
-async function run(argv: string[]): Promise<number> {
+async function run(argv: string[], io: Io): Promise<number> {
     const parsed = parseCommand(MESH_REPORT, argv);
     if ("exitCode" in parsed) {
         return parsed.exitCode;
@@ -160,7 +163,12 @@ async function run(argv: string[]): Promise<number> {
         if (values.stack !== undefined) {
             report = await stackReport(stackFilePath(values.stack));
         } else {
-            ({ text: report, unused } = await yamlReport(positionals, limits));
+            const stdin = await stdinBytes("mesh-report", positionals, io, limits);
+            if (stdin !== undefined && "error" in stdin) {
+                console.error(stdin.error);
+                return EXIT_UNUSABLE;
+            }
+            ({ text: report, unused } = await yamlReport(positionals, limits, stdin));
         }
     } catch (error) {
         if (

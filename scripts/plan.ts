@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run --silent plan -- [--stack NAME] [--stack-file PATH] [--policy-config FILE] [--json]`
 // Prints what `pulumi up` would create for a stack, evaluated offline with Pulumi's mock runtime,
 // what each of the stack's switches turns on, and what the policy pack (policies/) reports about it.

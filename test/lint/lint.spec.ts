@@ -349,7 +349,7 @@ spec:
         ]);
     });
 
-    it("prints the findings as JSON with exactly code, policy, level, kind, namespace, name, file, line, cluster, chain and message", async () => {
+    it("prints the findings as JSON with exactly code, policy, level, kind, namespace, name, file, line, cluster, chain and message, then the suppressed ones", async () => {
         // The corrected tree's Istio folder brings the mesh-wide default: both prod overlays are
         // one cluster.
         const { code, stdout } = await runCommand(main, [
@@ -375,6 +375,7 @@ spec:
                         "Ingress namespace envoy-gateway-system is effectively STRICT (its namespace-wide PeerAuthentication envoy-gateway-system/envoy-gateway-strict sets STRICT), so ztunnel drops every client outside the mesh; give envoy-gateway-system a namespace-wide PERMISSIVE policy with a reason.",
                 },
             ],
+            suppressed: [],
         });
     });
 
@@ -533,7 +534,7 @@ spec:
         expect(await runCommand(main, ["--json"])).to.deep.equal({
             code: 2,
             stdout: "",
-            stderr: "mesh-lint: no path given; usage: npm run --silent mesh-lint -- [--json] [--policy-config FILE] [--max-file-size SIZE] PATH...",
+            stderr: "mesh-lint: no path given; usage: mesh-lint [--format text|json|sarif|github] [--config FILE | --no-config] [--policy-config FILE] [--max-file-size SIZE] PATH...",
         });
     });
 });

@@ -121,13 +121,16 @@ function notRegular(inputPath: string, stat: fs.Stats, what: string): UnusableIn
     return new UnusableInputError(inputPath, `${specialKind(stat)}, not ${what}`);
 }
 
-function tooLarge(inputPath: string, size: number | undefined, limits: ReadLimits) {
+/** The size of a file above the limit; undefined for one that grew past it, "stream" for stdin. */
+function tooLarge(inputPath: string, size: number | undefined | "stream", limits: ReadLimits) {
     const limit = `the ${formatSize(limits.maxFileSize)} a file may have (--max-file-size)`;
     return new UnusableInputError(
         inputPath,
-        size === undefined
-            ? `grew past ${limit} while read`
-            : `${formatSize(size)}, more than ${limit}`,
+        size === "stream"
+            ? `more than ${limit}`
+            : size === undefined
+              ? `grew past ${limit} while read`
+              : `${formatSize(size)}, more than ${limit}`,
     );
 }
 
@@ -140,6 +143,24 @@ function toDisplay(file: string): string {
     return file.split(path.sep).join("/");
 }
 
+/** The path that names the standard input, as in `kustomize build | mesh-lint -`. */
+export const STDIN_PATH = "-";
+
+/** How the standard input is named in findings and errors. */
+export const STDIN_DISPLAY = "<stdin>";
+
+/**
+ * The standard input's resolved path: a directory no disk has, so that nothing beside it (a
+ * Chart.yaml in the working directory, say) is taken for its neighbour.
+ */
+export const STDIN_REAL = path.join(path.parse(process.cwd()).root, "<stdin>", "<stdin>");
+
+/** The input's files, and the paths an ignore rule left out (not read at all). */
+export interface CollectedFiles {
+    readonly files: InputFile[];
+    readonly ignored: string[];
+}
+
 /**
  * The YAML files below each path, in a stable order: a named file is taken whatever its name;
  * directories are walked recursively for `.yaml` and `.yml` files, skipping hidden directories
@@ -148,6 +169,19 @@ function toDisplay(file: string): string {
  * socket or device named on the command line or found with a YAML name: nothing is read of them.
  */
 export function collectYamlFiles(paths: readonly string[]): InputFile[] {
+    return collectInput(paths).files;
+}
+
+/**
+ * {@link collectYamlFiles}, with `-` naming the standard input (its bytes are read by the
+ * caller, see {@link readStream}), and paths `ignore` takes left out: a named path, a directory
+ * (not walked) or a file it finds; the paths left out are listed.
+ */
+export function collectInput(
+    paths: readonly string[],
+    ignore: (display: string) => boolean = () => false,
+): CollectedFiles {
+    const ignored: string[] = [];
     const files: InputFile[] = [];
     const seenFiles = new Set<string>();
     const seenDirectories = new Set<string>();
@@ -171,6 +205,16 @@ export function collectYamlFiles(paths: readonly string[]): InputFile[] {
         entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const entry of entries) {
             const childDisplay = path.join(display, entry.name);
+            if (entry.name.startsWith(".") && entry.isDirectory()) {
+                continue;
+            }
+            if (
+                (entry.isDirectory() || entry.isSymbolicLink() || isYamlFile(entry.name)) &&
+                ignore(toDisplay(childDisplay))
+            ) {
+                ignored.push(toDisplay(childDisplay));
+                continue;
+            }
             if (entry.isDirectory()) {
                 if (!entry.name.startsWith(".")) {
                     walk(childDisplay, path.join(real, entry.name));
@@ -195,6 +239,14 @@ export function collectYamlFiles(paths: readonly string[]): InputFile[] {
         }
     };
     for (const inputPath of paths) {
+        if (inputPath === STDIN_PATH) {
+            addFile(STDIN_DISPLAY, STDIN_REAL);
+            continue;
+        }
+        if (ignore(toDisplay(inputPath))) {
+            ignored.push(toDisplay(inputPath));
+            continue;
+        }
         const { stat, real } = resolve(inputPath);
         if (stat.isDirectory()) {
             walk(inputPath, real);
@@ -204,7 +256,7 @@ export function collectYamlFiles(paths: readonly string[]): InputFile[] {
             throw notRegular(inputPath, stat, "a file or directory");
         }
     }
-    return files;
+    return { files, ignored };
 }
 
 function resolve(inputPath: string): { stat: fs.Stats; real: string } {
@@ -274,6 +326,34 @@ export function readBytesIfPresent(
     } finally {
         fs.closeSync(fd);
     }
+}
+
+/**
+ * A stream's bytes (the standard input), at most `limits.maxFileSize` of them: a longer stream
+ * is refused as soon as it passes the limit, the rest never read, so `mesh-lint - < /dev/zero`
+ * ends as a file above the limit does. Throws {@link UnusableInputError}.
+ */
+export async function readStream(
+    stream: AsyncIterable<Buffer | string>,
+    display: string = STDIN_DISPLAY,
+    limits: ReadLimits = DEFAULT_LIMITS,
+): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+        for await (const chunk of stream) {
+            const bytes = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+            chunks.push(bytes);
+            total += bytes.length;
+            if (total > limits.maxFileSize) {
+                // Leaving the loop ends the stream: nothing more is read.
+                throw tooLarge(display, "stream", limits);
+            }
+        }
+    } catch (error) {
+        throw error instanceof UnusableInputError ? error : unusable(display, error);
+    }
+    return Buffer.concat(chunks, total);
 }
 
 /** An input file's bytes. Throws {@link UnusableInputError} when it cannot be read. */

@@ -19,11 +19,19 @@ import { ClusterBuilder, isFluxKustomization, readFluxSpec } from "./flux";
 import { toHelmRelease, isFluxHelmRelease } from "./helmReleases";
 import { BuildProblem, KUSTOMIZATION_NAMES, Workspace } from "./kustomize/build";
 import { isMap } from "./kustomize/resource";
-import { collectYamlFiles, DEFAULT_LIMITS, InputFile, readBytes, ReadLimits } from "./files";
+import {
+    collectInput,
+    DEFAULT_LIMITS,
+    InputFile,
+    readBytes,
+    ReadLimits,
+    STDIN_PATH,
+    STDIN_REAL,
+} from "./files";
 import { documentObjects, toKubeObject } from "./objects";
 import { commentAbove, isKubeShaped, ParsedFile, parseWithTree, YamlSource } from "./parse";
 import { FluxDocument, findRoots } from "./roots";
-import { diskTree, FileTree, memoryTree } from "./tree";
+import { diskTree, FileTree, memoryTree, withFile } from "./tree";
 
 export {
     collectYamlFiles,
@@ -32,8 +40,11 @@ export {
     formatSize,
     MAX_FILE_SIZE_LIMIT,
     parseSize,
+    readStream,
     readText,
     shown,
+    STDIN_DISPLAY,
+    STDIN_PATH,
     UnusableInputError,
 } from "./files";
 export type { InputFile, ReadLimits } from "./files";
@@ -88,38 +99,62 @@ export interface YamlInput {
      * file is one of the input's and the field is written there (a build may have added it).
      */
     readonly fieldLine?: (file: string, line: number, path: FieldPath) => number | undefined;
+    /** Paths an ignore rule left out of the input, unread. */
+    readonly ignored?: readonly string[];
+}
+
+/** What else a read takes beside the paths. */
+export interface ReadOptions {
+    /** The standard input's bytes, which the path `-` names. */
+    readonly stdin?: Buffer;
+    /** Display paths left out of the input: named paths, directories, files found. */
+    readonly ignore?: (display: string) => boolean;
 }
 
 /** A field inside an object: keys of maps, indices of lists. */
 export type FieldPath = readonly (string | number)[];
 
 /**
- * Reads the YAML files below the paths. A named path without kustomizations or Flux
- * Kustomizations (rendered Helm output, say) is added to every cluster the others build. Throws
- * UnusableInputError for an unreadable path, a FIFO or device, or a file above the size limit.
+ * Reads the YAML files below the paths; `-` is the standard input, whose bytes `options.stdin`
+ * holds. A named path without kustomizations or Flux Kustomizations (rendered Helm output, say)
+ * is added to every cluster the others build. Throws UnusableInputError for an unreadable path,
+ * a FIFO or device, or a file above the size limit.
  */
 export function readYamlInput(
     paths: readonly string[],
     limits: ReadLimits = DEFAULT_LIMITS,
+    options: ReadOptions = {},
 ): YamlInput {
-    const files = collectYamlFiles(paths);
+    const { files, ignored } = collectInput(paths, options.ignore);
+    const stdin = files.find((file) => file.real === STDIN_REAL);
+    if (stdin && options.stdin === undefined) {
+        throw new Error("the path - names the standard input, whose bytes were not given");
+    }
     // Every file is read (within the limit) before any is judged: an unusable one stops the run.
-    const read = new Map(files.map((file) => [file.real, readBytes(file, limits)]));
-    const tree = diskTree(
+    const read = new Map(
+        files.filter((file) => file !== stdin).map((file) => [file.real, readBytes(file, limits)]),
+    );
+    const disk = diskTree(
         new Map(files.map((file) => [file.real, file.display])),
-        paths,
+        paths.filter((named) => named !== STDIN_PATH),
         read,
         limits,
     );
+    const tree = stdin ? withFile(disk, { ...stdin, bytes: options.stdin! }) : disk;
     // Each file belongs to the first named path it was found under.
     const groups = paths.map((named) =>
-        files.filter((file) => file.display === named || file.display.startsWith(`${named}/`)),
+        named === STDIN_PATH
+            ? files.filter((file) => file === stdin)
+            : files.filter(
+                  (file) => file.display === named || file.display.startsWith(`${named}/`),
+              ),
     );
-    return yamlInput(
+    const input = yamlInput(
         files,
         tree,
         groups.map((group) => group.map((file) => file.real)),
     );
+    return ignored.length > 0 ? { ...input, ignored } : input;
 }
 
 /** Whether a file is in a Helm chart: its directory or one above holds a Chart.yaml. */

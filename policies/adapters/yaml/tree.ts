@@ -123,3 +123,23 @@ export function memoryTree(
         display: (real) => texts.get(real)?.display ?? toDisplay(real),
     };
 }
+
+/**
+ * A tree with one more file held in memory (the standard input's bytes) at `real`, in a directory
+ * of its own: nothing else is there, and nothing on disk is read for it.
+ */
+export function withFile(
+    tree: FileTree,
+    file: { real: string; display: string; bytes: Buffer },
+): FileTree {
+    const dir = path.dirname(file.real);
+    const own = (real: string) => real === dir || real.startsWith(dir + path.sep);
+    return {
+        bytes: (real) =>
+            own(real) ? (real === file.real ? file.bytes : undefined) : tree.bytes(real),
+        isDirectory: (real) => (own(real) ? real === dir : tree.isDirectory(real)),
+        list: (real) =>
+            own(real) ? (real === dir ? [path.basename(file.real)] : []) : tree.list(real),
+        display: (real) => (real === file.real ? file.display : tree.display(real)),
+    };
+}
