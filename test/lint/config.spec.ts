@@ -11,14 +11,7 @@ import { readSuppression } from "../../lint/suppression";
 import { main } from "../../scripts/meshLint";
 import { CONFIG_FILE, findConfig, ignoreMatcher } from "../../scripts/meshLintConfig";
 import { runCommand, writeTree } from "../helpers";
-
-const ENROLLED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio.io/dataplane-mode: ambient
-`;
+import { ENROLLED } from "./manifests";
 
 const STRICT_DEFAULT = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication

@@ -11,18 +11,11 @@ import { LintFinding, LintResult } from "../../lint/lint";
 import { catalogue } from "../../policies/catalogue";
 import { main } from "../../scripts/meshLint";
 import { runCommand, writeTree } from "../helpers";
+import { ENROLLED } from "./manifests";
 import { sarifErrors } from "./sarifSchema";
 
 const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
 const BROKEN = [`${FLUX}/broken/kubernetes`, `${FLUX}/broken/rendered`];
-
-const ENROLLED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio.io/dataplane-mode: ambient
-`;
 
 const DISABLE = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication

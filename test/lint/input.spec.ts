@@ -9,24 +9,7 @@ import * as path from "path";
 import { lintPaths } from "../../lint/lint";
 import { main, unexpected } from "../../scripts/meshLint";
 import { runCommand, writeTree } from "../helpers";
-
-const ENROLLED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio.io/dataplane-mode: ambient
-`;
-
-const DISABLE = `apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: off
-  namespace: shop
-spec:
-  mtls:
-    mode: DISABLE
-`;
+import { DISABLE, ENROLLED } from "./manifests";
 
 /** A tree of text files, plus files given as bytes. */
 function treeWith(files: Record<string, string>, bytes: Record<string, Buffer> = {}): string {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { lintPaths } from "../../lint/lint";
 import { main } from "../../scripts/meshLint";
 import { runCommand, writeTree } from "../helpers";
+import { ENROLLED } from "./manifests";
 
 /** The Flux-style fixture trees, as a path relative to where mocha runs (the project root). */
 const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
@@ -190,14 +191,6 @@ describe("mesh-lint on the Pi Cluster's Flux tree with its historic mistakes", (
         expect(result.unreached).to.deep.equal([]);
     });
 });
-
-const ENROLLED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio.io/dataplane-mode: ambient
-`;
 
 const MESH_DEFAULT = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication

@@ -10,26 +10,9 @@ import { PROJECT_ROOT } from "../../harness/stack";
 import { main } from "../../scripts/meshLint";
 import { main as meshReport } from "../../scripts/meshReport";
 import { runCommand, writeTree } from "../helpers";
+import { DISABLE, ENROLLED } from "./manifests";
 
 const FLUX = path.relative(process.cwd(), path.join(__dirname, "..", "fixtures", "flux"));
-
-const ENROLLED = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: shop
-  labels:
-    istio.io/dataplane-mode: ambient
-`;
-
-const DISABLE = `apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: off
-  namespace: shop
-spec:
-  mtls:
-    mode: DISABLE
-`;
 
 /** mesh-lint with these bytes (or chunks) on stdin. */
 function withStdin(input: Buffer | Iterable<Buffer> | AsyncIterable<Buffer>, isTTY = false) {
