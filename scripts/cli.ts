@@ -85,13 +85,25 @@ export function parseCommand(command: Command, argv: string[]): Parsed | { exitC
     return parsed as Parsed;
 }
 
-/** Runs a command's main on the process's arguments; an unexpected error exits with `failure`. */
+/** Set to 1 to see the stack trace of an unexpected error. */
+export const DEBUG_VARIABLE = "PICLUSTER_MESH_DEBUG";
+
+/**
+ * Runs a command's main on the process's arguments. An unexpected error (a bug: every expected
+ * one is handled by the command) exits with `failure` after one line, never a stack trace unless
+ * PICLUSTER_MESH_DEBUG=1 asks for it.
+ */
 export function runScript(main: (argv: string[]) => Promise<number>, failure: number): void {
     main(process.argv.slice(2)).then(
         // exitCode, not exit(): exit() would cut off stdout still draining into a pipe.
         (code) => (process.exitCode = code),
         (error) => {
-            console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+            const message = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+            console.error(
+                process.env[DEBUG_VARIABLE] === "1" && error instanceof Error
+                    ? error.stack
+                    : `internal error: ${message.slice(0, 200)} (a bug: please report it; ${DEBUG_VARIABLE}=1 shows where)`,
+            );
             process.exitCode = failure;
         },
     );

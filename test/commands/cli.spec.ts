@@ -46,6 +46,20 @@ describe("the command-line entry points", function () {
         expect(document.violations).to.deep.equal([]);
     });
 
+    it("turn an unexpected error into one line, and show the stack only when asked", () => {
+        const script = `require("./bin/scripts/cli.js").runScript(async () => { throw new Error("boom\\nsecond line"); }, 1)`;
+        const quiet = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+        expect([quiet.status, quiet.stderr]).to.deep.equal([
+            1,
+            "internal error: boom (a bug: please report it; PICLUSTER_MESH_DEBUG=1 shows where)\n",
+        ]);
+        const debug = spawnSync(process.execPath, ["-e", script], {
+            encoding: "utf8",
+            env: { ...process.env, PICLUSTER_MESH_DEBUG: "1" },
+        });
+        expect(debug.stderr).to.match(/^Error: boom\nsecond line\n {4}at /);
+    });
+
     it("lint the corrected Flux tree clean and exit 0", () => {
         const tree = "test/fixtures/flux/corrected";
         const { code, stdout } = run("bin/scripts/meshLint.js", ["--json", tree]);
