@@ -17,6 +17,15 @@ function projectRoot(from: string): string {
 /** The project's root directory (where Pulumi.yaml and package.json live). */
 export const PROJECT_ROOT = projectRoot(__dirname);
 
+/** The top-level keys of a stack settings file (the Pulumi CLI's stack settings reference). */
+export const STACK_FILE_KEYS: readonly string[] = [
+    "secretsprovider",
+    "encryptedkey",
+    "encryptionsalt",
+    "config",
+    "environment",
+];
+
 /** The policy pack's directory, which the Pulumi CLI runs as a plugin. */
 export const PACK_DIRECTORY = path.join(PROJECT_ROOT, "policies");
 

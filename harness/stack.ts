@@ -5,7 +5,7 @@ import { PROJECT } from "../config/schema";
 import { isRecord } from "../policies/core";
 import { isConfigErrorMessage } from "../config/load";
 import { readInputFile } from "./inputFile";
-import { PROJECT_ROOT } from "./project";
+import { PROJECT_ROOT, STACK_FILE_KEYS } from "./project";
 import {
     ConfigTooLargeError,
     EXIT_ALREADY_LOGGED,
@@ -14,7 +14,7 @@ import {
 } from "./runtime/langhost";
 import { monitorOptions, Plan, planOf, planProgram, SECRET_MASK } from "./runtime/plan";
 
-export { PROJECT_ROOT };
+export { PROJECT_ROOT, STACK_FILE_KEYS };
 
 /** The program as the language host runs it here: compiled by `npm run build`. */
 export const COMPILED_PROGRAM = "bin/index.js";
@@ -52,14 +52,6 @@ export function stackFilePath(stack: string): string {
     return path.join(PROJECT_ROOT, `Pulumi.${name}.yaml`);
 }
 
-/** The top-level keys of a stack settings file (pulumi.com "Stack settings file reference"). */
-export const STACK_FILE_KEYS = [
-    "secretsprovider",
-    "encryptedkey",
-    "encryptionsalt",
-    "config",
-    "environment",
-];
 
 /** A file that is not valid YAML or not a stack settings file; the message is one line. */
 export class StackFileError extends Error {

@@ -4,7 +4,7 @@
 // docs/configuration.md lists every key with its type, default and description.
 import { z } from "zod";
 import { PROJECT, secretKeys, stackConfigSchema } from "../config/schema";
-import { STACK_FILE_KEYS } from "../harness/stack";
+import { STACK_FILE_KEYS } from "../harness/project";
 import { markdownTable } from "../report/markdown";
 
 /** Where the stack file's schema is committed, from the project root. */

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { PROJECT_ROOT } from "../harness/stack";
-import { LAYERS as ALLOWED } from "../scripts/docs";
+import { LAYERS as ALLOWED } from "../scripts/layers";
 
 /** A source file's layer: its first folder, `policies/<part>` inside the pack, or the entry. */
 function layerOf(file: string): string {

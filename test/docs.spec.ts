@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PROJECT, sections, secretKeys } from "../config/schema";
 import { PROJECT_ROOT } from "../harness/stack";
-import { FILES, SECTIONS } from "../scripts/docs";
+import { FILES, SECTIONS } from "../scripts/docsSections";
 import { sectionBody, sectionOf, withSection } from "../scripts/sections";
 import { schemaModeline, STACK_SCHEMA_FILE, stackFileJsonSchema } from "../scripts/stackSchema";
 
