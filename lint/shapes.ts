@@ -153,34 +153,87 @@ export function fieldText(path: FieldPath): string {
  */
 export function wrongFields(object: KubeObject): WrongField[] {
     const group = apiGroup(object.apiVersion);
-    const specs = FIELDS.get(`${group === "" ? "core" : group}/${object.kind}`);
+    const specs = compiledSpecs(`${group === "" ? "core" : group}/${object.kind}`);
     if (!specs || object.patch) {
         return [];
     }
     const found: WrongField[] = [];
-    for (const [spec, wanted] of [...METADATA, ...specs]) {
-        // Each concrete field the spec names: `[]` expands to every index of the list there.
-        let fields: { path: (string | number)[]; value: unknown }[] = [
-            { path: [], value: object.body },
-        ];
-        for (const part of spec.split(".")) {
-            const [key, each] = part.endsWith("[]") ? [part.slice(0, -2), true] : [part, false];
-            fields = fields.flatMap(({ path, value }) => {
-                const child = isRecord(value) ? value[key] : undefined;
-                const at = [...path, key];
-                if (!each) {
-                    return [{ path: at, value: child }];
-                }
-                return Array.isArray(child)
-                    ? child.map((item, i) => ({ path: [...at, i], value: item }))
-                    : [];
-            });
-        }
-        for (const { path, value } of fields) {
-            if (value !== undefined && value !== null && !hasType(value, wanted)) {
-                found.push({ object, path, actual: typeText(value), wanted: `a ${wanted}` });
-            }
-        }
+    for (const spec of specs) {
+        visit(object, spec, object.body, 0, [], found);
     }
     return found;
+}
+
+/**
+ * Follows a spec's path down a value, each `[]` part into every item of the list there, and
+ * records the field at its end when it has the wrong type. Paths are built only for those.
+ */
+function visit(
+    object: KubeObject,
+    spec: CompiledSpec,
+    value: unknown,
+    index: number,
+    path: (string | number)[],
+    found: WrongField[],
+): void {
+    if (index === spec.parts.length) {
+        if (value !== undefined && value !== null && !hasType(value, spec.wanted)) {
+            found.push({
+                object,
+                path: [...path],
+                actual: typeText(value),
+                wanted: `a ${spec.wanted}`,
+            });
+        }
+        return;
+    }
+    if (!isRecord(value)) {
+        return;
+    }
+    const { key, each } = spec.parts[index];
+    const child = value[key];
+    if (child === undefined || child === null) {
+        return;
+    }
+    path.push(key);
+    if (!each) {
+        visit(object, spec, child, index + 1, path, found);
+    } else if (Array.isArray(child)) {
+        child.forEach((item, i) => {
+            path.push(i);
+            visit(object, spec, item, index + 1, path, found);
+            path.pop();
+        });
+    }
+    path.pop();
+}
+
+/** A spec split once: its path's keys, each marked when it expands a list. */
+interface CompiledSpec {
+    readonly parts: readonly { readonly key: string; readonly each: boolean }[];
+    readonly wanted: Wanted;
+}
+
+const compiled = new Map<string, readonly CompiledSpec[] | undefined>();
+
+/** The metadata's and the kind's specs, split into parts once per kind. */
+function compiledSpecs(kind: string): readonly CompiledSpec[] | undefined {
+    if (!compiled.has(kind)) {
+        const specs = FIELDS.get(kind);
+        compiled.set(
+            kind,
+            specs &&
+                [...METADATA, ...specs].map(([spec, wanted]) => ({
+                    parts: spec
+                        .split(".")
+                        .map((part) =>
+                            part.endsWith("[]")
+                                ? { key: part.slice(0, -2), each: true }
+                                : { key: part, each: false },
+                        ),
+                    wanted,
+                })),
+        );
+    }
+    return compiled.get(kind);
 }
