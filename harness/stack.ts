@@ -52,7 +52,6 @@ export function stackFilePath(stack: string): string {
     return path.join(PROJECT_ROOT, `Pulumi.${name}.yaml`);
 }
 
-
 /** A file that is not valid YAML or not a stack settings file; the message is one line. */
 export class StackFileError extends Error {
     constructor(file: string, reason: string) {
