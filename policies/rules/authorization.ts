@@ -25,7 +25,7 @@ import {
 } from "../core";
 import { catalogue } from "../catalogue";
 import { ingressNamespacesProperty, isObjectOf, listText, portsText } from "./common";
-import { webhookCalls } from "./outsideClients";
+import { WebhookCall, webhookCalls } from "./outsideClients";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Rule = { from?: any[]; to?: any[]; when?: any[] };
@@ -412,7 +412,12 @@ interface DoorConfig {
 }
 
 /** Where a namespace takes clients outside the mesh, as the input says. */
-function doorsOf(index: MeshIndex, namespace: string, config: DoorConfig): Door[] {
+function doorsOf(
+    index: MeshIndex,
+    namespace: string,
+    config: DoorConfig,
+    calls: readonly WebhookCall[],
+): Door[] {
     const model = index.mtls();
     const doors: Door[] = [];
     if (config.ingressNamespaces.includes(namespace)) {
@@ -446,7 +451,7 @@ function doorsOf(index: MeshIndex, namespace: string, config: DoorConfig): Door[
             }
         }
     }
-    for (const { configuration, targets } of webhookCalls(index)) {
+    for (const { configuration, targets } of calls) {
         for (const target of targets.filter((t) => t.namespace === namespace)) {
             doors.push({
                 description: `the kube-apiserver calls port ${target.port} for ${describeSubject(configuration)}`,
@@ -464,19 +469,36 @@ function coversDoor(rule: Rule, door: Door): boolean {
     return ports === undefined || door.port === undefined || ports.includes(door.port);
 }
 
+/** Workload-selecting ALLOW policies by namespace, once per check. */
+function allowPoliciesByNamespace(index: MeshIndex): Map<string, KubeObject[]> {
+    const byNamespace = new Map<string, KubeObject[]>();
+    for (const policy of authorizationPolicies(index)) {
+        if (actionOf(policy) === "ALLOW" && targetRefs(policy).length === 0) {
+            const namespace = namespaceOf(policy);
+            const list = byNamespace.get(namespace);
+            if (list) {
+                list.push(policy);
+            } else {
+                byNamespace.set(namespace, [policy]);
+            }
+        }
+    }
+    return byNamespace;
+}
+
 /** Whether some ALLOW policy for the pods lets a plaintext client through the door. */
-function allowedThrough(index: MeshIndex, namespace: string, door: Door): boolean {
-    return authorizationPolicies(index).some((policy) => {
-        const own = namespaceOf(policy);
-        const selector = stringMap(policy.body.spec?.selector?.matchLabels);
-        return (
-            actionOf(policy) === "ALLOW" &&
-            targetRefs(policy).length === 0 &&
-            (own === namespace || own === index.rootNamespace) &&
-            overlaps(selector, door.selector) &&
-            rulesOf(policy).some((rule) => !requiresIdentity(rule) && coversDoor(rule, door))
-        );
-    });
+function allowedThrough(
+    allows: ReadonlyMap<string, readonly KubeObject[]>,
+    root: string,
+    namespace: string,
+    door: Door,
+): boolean {
+    const candidates = [...(allows.get(namespace) ?? []), ...(allows.get(root) ?? [])];
+    return candidates.some(
+        (policy) =>
+            overlaps(stringMap(policy.body.spec?.selector?.matchLabels), door.selector) &&
+            rulesOf(policy).some((rule) => !requiresIdentity(rule) && coversDoor(rule, door)),
+    );
 }
 
 const PMX079 = catalogue.PMX079;
@@ -512,19 +534,29 @@ export const admitOutsideClients = inventoryRule<DoorConfig, KubeObject>({
     },
     check(judged, index, config) {
         const findings: Finding[] = [];
+        // Computed once: the webhooks, the ALLOW policies, and each namespace's doors.
+        const calls = webhookCalls(index);
+        const allows = allowPoliciesByNamespace(index);
+        const doors = new Map<string, Door[]>();
         for (const policy of judged) {
             const namespace = namespaceOf(policy);
             const selector = stringMap(policy.body.spec?.selector?.matchLabels);
             const deny = actionOf(policy) === "DENY";
-            const closed = doorsOf(index, namespace, config).filter(
-                (door) =>
-                    overlaps(door.selector, selector) &&
-                    (deny
-                        ? rulesOf(policy).some(
-                              (rule) => negationCatchesPlaintext(rule) && coversDoor(rule, door),
-                          )
-                        : !allowedThrough(index, namespace, door)),
-            );
+            if (!doors.has(namespace)) {
+                doors.set(namespace, doorsOf(index, namespace, config, calls));
+            }
+            const closed = doors
+                .get(namespace)!
+                .filter(
+                    (door) =>
+                        overlaps(door.selector, selector) &&
+                        (deny
+                            ? rulesOf(policy).some(
+                                  (rule) =>
+                                      negationCatchesPlaintext(rule) && coversDoor(rule, door),
+                              )
+                            : !allowedThrough(allows, index.rootNamespace, namespace, door)),
+                );
             if (closed.length > 0) {
                 findings.push(
                     finding(PMX079, policy, deny ? "deny" : "allow", {
