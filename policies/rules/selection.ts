@@ -128,7 +128,8 @@ function reachOf(
     if (info && info.owners.length === 0) {
         return { verdict: "fine" };
     }
-    const sources = everywhere ? index.podSourcesIn("") : index.podSourcesIn(namespace);
+    // A root-namespace selector reaches every namespace, so every source may make its pods.
+    const sources = everywhere ? index.allPodSources() : index.podSourcesIn(namespace);
     // A namespace-wide policy meets whatever pods the sources make.
     if (!selector ? sources.length > 0 : namesSource(selector, sources)) {
         return { verdict: "fine" };
