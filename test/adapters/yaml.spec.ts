@@ -469,7 +469,8 @@ metadata:
     });
 
     it("gives each object the comment block above it, a file's header counting for its first document only", () => {
-        const text = `# Why this file exists:
+        const text = `# yaml-language-server: $schema=https://example.com/configmap.json
+# Why this file exists:
 # Prometheus scrapes from outside the mesh.
 ---
 # The broker's exporter.

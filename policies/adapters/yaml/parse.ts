@@ -336,6 +336,10 @@ export function isKubeShaped(value: unknown): value is Json {
     );
 }
 
+/** Comment lines that are directives for a tool, not words for a reader. */
+const TOOL_DIRECTIVE =
+    /^(yaml-language-server:|@schema\b|prettier-ignore|kics-scan|checkov:skip|trivy:ignore|nosemgrep)/;
+
 /**
  * The comment block directly above a document's first line, without the `#` markers. A file's
  * header comment above the first `---` counts for its first document; comments above a later
@@ -348,7 +352,11 @@ export function commentAbove(lines: readonly string[], line: number): string | u
     for (let index = line - 2; index >= 0; index--) {
         const text = lines[index].trim();
         if (text.startsWith("#")) {
-            (crossed ? header : own).unshift(text.replace(/^#+\s?/, ""));
+            const line = text.replace(/^#+\s?/, "");
+            // Directives for editors and scanners say nothing about the object.
+            if (!TOOL_DIRECTIVE.test(line)) {
+                (crossed ? header : own).unshift(line);
+            }
         } else if (text === "") {
             continue;
         } else if (!crossed && /^---(\s|$)/.test(text)) {
