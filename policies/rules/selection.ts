@@ -128,8 +128,20 @@ function reachOf(
     if (info && info.owners.length === 0) {
         return { verdict: "fine" };
     }
-    // A root-namespace selector reaches every namespace, so every source may make its pods.
-    const sources = everywhere ? index.allPodSources() : index.podSourcesIn(namespace);
+    // A root-namespace selector reaches every namespace, so every source may make its pods, and
+    // so may the owners of namespaces the input only labels.
+    const sources = everywhere
+        ? [
+              ...index.allPodSources(),
+              ...index
+                  .allNamespaces()
+                  .filter((ns) => ns.owners.length === 0)
+                  .map((ns) => ({
+                      description: `the pods of namespace ${ns.name}, which the input only labels`,
+                      names: [],
+                  })),
+          ]
+        : index.podSourcesIn(namespace);
     // A namespace-wide policy meets whatever pods the sources make.
     if (!selector ? sources.length > 0 : namesSource(selector, sources)) {
         return { verdict: "fine" };
