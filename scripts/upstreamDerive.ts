@@ -12,21 +12,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
+// The data's path syntax is the checks': one definition, in the core.
+import { joinKey } from "../policies/core";
 
 type Json = Record<string, any>;
 
 /* ------------------------------------------------------------------ helpers */
-
-const SAFE_KEY = /^[A-Za-z0-9_$@-][A-Za-z0-9_$@/:-]*$/;
-
-/** `a.b`, or `a["k.e.y"]` for a key a dotted path cannot hold. */
-export function joinKey(base: string, key: string): string {
-    const k = SAFE_KEY.test(key) ? key : `[${JSON.stringify(key)}]`;
-    if (!base) {
-        return k;
-    }
-    return k.startsWith("[") ? base + k : `${base}.${k}`;
-}
 
 function typeOf(v: unknown): string {
     if (v === null || v === undefined) {
